@@ -1,0 +1,182 @@
+"""The answer vocabulary: validation of a visitor's answers and age on a date.
+
+Every problem is collected and raised at once as `InvalidAnswers`, so a form can show them all.
+`None` (JSON null) for a key means "not sure": it scores like a missing answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+
+from .load import rules
+from . import talent_list
+
+MONEY_LIMIT = 10**13  # HK$10 trillion: far above any real income, below float trouble
+LANGUAGE_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,40}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Spoken forms of Chinese: the vocabulary's "chinese" covers them (they are not two languages).
+CHINESE_FORMS = {"chinese", "putonghua", "mandarin", "cantonese"}
+
+
+class InvalidAnswers(ValueError):
+    """Bad input. `.errors` lists every problem as `{"field", "message"}`."""
+
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+
+@dataclass
+class Profile:
+    """Validated answers. `values` has every key; a missing or unsure one is None."""
+
+    values: dict
+    given: set = field(default_factory=set)
+    unsure: set = field(default_factory=set)
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+
+def questions() -> list[dict]:
+    return rules("questions")["questions"]
+
+
+def question(key: str) -> dict:
+    return next(q for q in questions() if q["key"] == key)
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    """Completed years on `on`. Someone born on 29 February turns a year older on 1 March in
+    common years (their birthday has not yet come on 28 February)."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def next_birthday(birth: dt.date, after: dt.date) -> dt.date:
+    """The first day after `after` on which `age_on` goes up by one."""
+    for year in (after.year, after.year + 1):
+        try:
+            day = birth.replace(year=year)
+        except ValueError:  # 29 February in a common year: the age changes on 1 March
+            day = dt.date(year, 3, 1)
+        if day > after:
+            return day
+    raise AssertionError("unreachable")
+
+
+def _number(value, q: dict, whole: bool) -> tuple[float | int | None, str | None]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None, f"must be a number, not {type(value).__name__}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return None, "must be a finite number"
+    if whole:
+        if isinstance(value, float) and not value.is_integer():
+            return None, "must be a whole number"
+        value = int(value)
+    low = q.get("min", 0 if q["type"] != "money" else -MONEY_LIMIT)
+    high = q.get("max", MONEY_LIMIT)
+    if value < low or value > high:
+        return None, f"must be between {low:,} and {high:,}"
+    return value, None
+
+
+def _date(value) -> tuple[dt.date | None, str | None]:
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        return None, "must be a date written YYYY-MM-DD"
+    try:
+        return dt.date.fromisoformat(value), None
+    except ValueError:
+        return None, "is not a real calendar date"
+
+
+def _languages(value, q: dict) -> tuple[list | None, str | None]:
+    if not isinstance(value, list):
+        return None, "must be a list of language names, e.g. [\"chinese\", \"english\"]"
+    if len(value) > q["max_items"]:
+        return None, f"can list at most {q['max_items']} languages"
+    names = []
+    for item in value:
+        if not isinstance(item, str) or not LANGUAGE_NAME.match(item.strip()):
+            return None, "each language must be a name of 1 to 40 printable characters"
+        name = item.strip().lower()
+        name = "chinese" if name in CHINESE_FORMS else name
+        if name not in names:
+            names.append(name)
+    return names, None
+
+
+def _check(key: str, value, q: dict):
+    kind = q["type"]
+    if kind in ("int", "years", "money"):
+        return _number(value, q, whole=kind == "int")
+    if kind == "bool":
+        return (value, None) if isinstance(value, bool) else (None, "must be true or false")
+    if kind == "choice":
+        if isinstance(value, str) and value in q["choices"]:
+            return value, None
+        return None, "must be one of: " + ", ".join(q["choices"])
+    if kind == "languages":
+        return _languages(value, q)
+    if kind == "talent_list":
+        if isinstance(value, bool):
+            return value, None
+        if isinstance(value, str) and talent_list.profession(value):
+            return value, None
+        return None, "must be true, false or the id of a Talent List profession"
+    if kind == "date":
+        return _date(value)
+    raise AssertionError(f"unknown question type {kind!r}")
+
+
+def validate(answers, today: dt.date | None = None) -> Profile:
+    """Check `answers` against the vocabulary; raise InvalidAnswers listing every problem."""
+    if not isinstance(answers, dict):
+        raise InvalidAnswers([{"field": "answers", "message": "must be an object of answer keys"}])
+    known = {q["key"]: q for q in questions()}
+    errors: list[dict] = []
+    values = {key: q.get("default") for key, q in known.items()}
+    given, unsure = set(), set()
+    for key, value in answers.items():
+        if key not in known:
+            shown = key if isinstance(key, str) and len(key) <= 60 else repr(key)[:60]
+            errors.append({"field": shown, "message": "is not an answer key; allowed: " + ", ".join(known)})
+            continue
+        if value is None:
+            unsure.add(key)
+            continue
+        checked, problem = _check(key, value, known[key])
+        if problem:
+            errors.append({"field": key, "message": problem})
+        else:
+            values[key] = checked
+            given.add(key)
+    _cross_check(values, given, errors, today or dt.date.today())
+    if errors:
+        raise InvalidAnswers(errors)
+    return Profile(values, given, unsure)
+
+
+def _cross_check(values: dict, given: set, errors: list, today: dt.date) -> None:
+    for q in questions():
+        outer = q.get("within")
+        if outer and {q["key"], outer} <= given and values[q["key"]] > values[outer]:
+            errors.append({"field": q["key"], "message": f"cannot be more than {outer} ({values[outer]:g})"})
+    if "birth_date" in given:
+        if "age" in given:
+            errors.append({"field": "birth_date", "message": "give either age or birth_date, not both"})
+            return
+        on = values["application_date"] or today
+        if values["birth_date"] > on:
+            errors.append({"field": "birth_date", "message": "must be before the application date"})
+            return
+        age = age_on(values["birth_date"], on)
+        limit = question("age")["max"]
+        if age > limit:
+            errors.append({"field": "birth_date", "message": f"gives an age of {age}, above {limit}"})
+            return
+        values["age"] = age
+        values["application_date"] = on
+        given.add("age")

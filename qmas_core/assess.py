@@ -1,0 +1,103 @@
+"""`assess`: validate answers, apply one edition's rules, and say why each score is what it is."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from . import achievement, criteria_2024, points_245, prerequisites
+from .answers import InvalidAnswers, Profile, next_birthday, question, questions, validate
+from .editions import get as get_edition
+from .load import LANGUAGES, rules, source, text
+
+SCORERS = {
+    "points-245": points_245.score,
+    "criteria-2024": criteria_2024.score,
+    "achievement": achievement.score,
+}
+
+
+def used_keys(edition: str) -> list[str]:
+    """Answer keys the edition reads (factors and prerequisites), in form order."""
+    data = rules(edition)
+    used = set()
+    for rule in data.get("factors", []) + data.get("criteria", []):
+        used.update(rule.get("uses", []))
+        used.update(k for k in (rule.get("key"), rule.get("requires")) if k)
+    used.update(r["key"] for r in prerequisites.applicable(edition))
+    return [q["key"] for q in questions() if q["key"] in used]
+
+
+def _check_call(edition: str, lang: str) -> None:
+    errors = []
+    if edition not in SCORERS:
+        errors.append({"field": "edition", "message": "must be one of: " + ", ".join(SCORERS)})
+    if lang not in LANGUAGES:
+        errors.append({"field": "lang", "message": "must be one of: " + ", ".join(LANGUAGES)})
+    if errors:
+        raise InvalidAnswers(errors)
+
+
+def _evaluate(p: Profile, edition: str, lang: str) -> dict:
+    data = rules(edition)
+    factors = SCORERS[edition](p, lang)
+    prereqs = prerequisites.assess(p, edition, lang)
+    unmet = [r["id"] for r in prereqs if not r["met"]]
+    total = sum(f["score"] for f in factors)
+    return {
+        "eligible": not unmet,
+        "passed": not unmet and total >= data["pass_mark"],
+        "total": total,
+        "factors": factors,
+        "prerequisites": prereqs,
+        "unmet_prerequisites": unmet,
+    }
+
+
+def _age_changes(p: Profile, edition: str, lang: str, now: dict) -> list[dict]:
+    """What the next birthday (always within 12 months) changes: one row per factor or
+    prerequisite whose outcome moves, with the date when the birth date is known."""
+    if p["age"] is None or p["age"] >= question("age")["max"]:
+        return []
+    older = dataclasses.replace(p, values={**p.values, "age": p["age"] + 1})
+    later = _evaluate(older, edition, lang)
+    on = next_birthday(p["birth_date"], p["application_date"]).isoformat() if p["birth_date"] else None
+    changes = [
+        {"id": a["id"], "label": a["label"], "age": p["age"] + 1, "on": on, "score": a["score"], "score_after": b["score"]}
+        for a, b in zip(now["factors"], later["factors"]) if a["score"] != b["score"]
+    ]
+    changes += [
+        {"id": a["id"], "label": a["label"], "age": p["age"] + 1, "on": on, "met": a["met"], "met_after": b["met"]}
+        for a, b in zip(now["prerequisites"], later["prerequisites"]) if a["met"] != b["met"]
+    ]
+    return changes
+
+
+def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | None = None) -> dict:
+    """Score `answers` under `edition` and explain it, in `lang` (en, zh-Hant or zh-Hans).
+
+    Returns a JSON-serialisable dict (see the README for every key). A missing answer counts as
+    its least favourable value and is listed in `unanswered`. Raises InvalidAnswers on bad input.
+    """
+    _check_call(edition, lang)
+    p = validate(answers, today=today)
+    data, meta = rules(edition), get_edition(edition)
+    now = _evaluate(p, edition, lang)
+    used = used_keys(edition)
+    rule_sources = sorted({s for f in now["factors"] + now["prerequisites"] for s in f["sources"]} | set(data["sources"]))
+    return {
+        "edition": edition,
+        "title": text(meta["title"], lang),
+        "lang": lang,
+        "effective_from": meta["effective_from"],
+        "effective_to": meta.get("effective_to"),
+        **now,
+        "pass_mark": data["pass_mark"],
+        "maximum": data["maximum"],
+        "unanswered": [k for k in used if k not in p.given and "default" not in question(k)],
+        "unsure": [k for k in used if k in p.unsure and k not in p.given],
+        "age": p["age"],
+        "age_changes": _age_changes(p, edition, lang, now),
+        "notes": [n for n in (text(meta.get("note"), lang), text(data.get("pass_note"), lang)) if n],
+        "sources": [source(s) for s in rule_sources],
+    }
