@@ -30,9 +30,9 @@ def used_keys(edition: str) -> list[str]:
 
 def _check_call(edition: str, lang: str) -> None:
     errors = []
-    if edition not in SCORERS:
+    if not isinstance(edition, str) or edition not in SCORERS:
         errors.append({"field": "edition", "message": "must be one of: " + ", ".join(SCORERS)})
-    if lang not in LANGUAGES:
+    if not isinstance(lang, str) or lang not in LANGUAGES:
         errors.append({"field": "lang", "message": "must be one of: " + ", ".join(LANGUAGES)})
     if errors:
         raise InvalidAnswers(errors)
@@ -73,6 +73,19 @@ def _age_changes(p: Profile, edition: str, lang: str, now: dict) -> list[dict]:
     return changes
 
 
+def _best_case(p: Profile, edition: str, lang: str) -> dict | None:
+    """The outcome if every "not sure" answer the edition uses turned out most favourable."""
+    unsure = [k for k in used_keys(edition) if k in p.unsure and k not in p.given]
+    if not unsure:
+        return None
+    values = dict(p.values)
+    for key in unsure:
+        best, outer = question(key)["best"], question(key).get("within")
+        values[key] = min(best, values[outer]) if outer in p.given else best
+    best = _evaluate(dataclasses.replace(p, values=values), edition, lang)
+    return {"total": best["total"], "eligible": best["eligible"], "passed": best["passed"], "assumed": unsure}
+
+
 def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | None = None) -> dict:
     """Score `answers` under `edition` and explain it, in `lang` (en, zh-Hant or zh-Hans).
 
@@ -96,6 +109,7 @@ def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | No
         "maximum": data["maximum"],
         "unanswered": [k for k in used if k not in p.given and "default" not in question(k)],
         "unsure": [k for k in used if k in p.unsure and k not in p.given],
+        "best_case": _best_case(p, edition, lang),
         "age": p["age"],
         "age_changes": _age_changes(p, edition, lang, now),
         "notes": [n for n in (text(meta.get("note"), lang), text(data.get("pass_note"), lang)) if n],

@@ -1,0 +1,54 @@
+"""The JSON boundary used by the in-browser calculator: one string in, one string out, so the
+worker never handles Python objects and every failure comes back as data."""
+
+from __future__ import annotations
+
+import json
+
+from .advice import advise
+from .answers import InvalidAnswers
+from .assess import assess
+from .checklist import checklist
+from .editions import edition_for, editions
+
+EXTRAS = ("advice", "checklist", "compare")
+
+
+def _other_general(edition: str) -> str | None:
+    general = [e["id"] for e in editions() if e["test"] == "general"]
+    return next((e for e in general if e != edition), None) if edition in general else None
+
+
+def report(answers: dict, edition: str, lang: str = "en", include: tuple[str, ...] = ()) -> dict:
+    """`assess` plus the extras asked for: `advice` (what-if), `checklist` (documents) and
+    `compare` (the same answers under the other General Points Test edition)."""
+    out = {"result": assess(answers, edition, lang)}
+    if "advice" in include:
+        out["advice"] = advise(answers, edition, lang)
+    if "checklist" in include:
+        out["checklist"] = checklist(answers, edition, lang)
+    other = _other_general(edition)
+    if "compare" in include and other:
+        r = assess(answers, other, lang)
+        out["compare"] = {k: r[k] for k in ("edition", "title", "effective_from", "effective_to", "total",
+                                            "pass_mark", "maximum", "eligible", "passed")}
+    return out
+
+
+def assess_json(request: str) -> str:
+    """`{"answers", "edition", "lang", "include"}` as JSON in (edition defaults to the one in
+    force today); `{"result", …extras}` or `{"errors": [{field, message}]}` out."""
+    try:
+        call = json.loads(request)
+    except ValueError:
+        call = None
+    if not isinstance(call, dict):
+        return json.dumps({"errors": [{"field": "request", "message": "must be a JSON object"}]})
+    include = call.get("include", [])
+    if not isinstance(include, list) or not set(include) <= set(EXTRAS):
+        return json.dumps({"errors": [{"field": "include", "message": "must be a list of: " + ", ".join(EXTRAS)}]})
+    try:
+        out = report(call.get("answers", {}), call.get("edition") or edition_for(), call.get("lang", "en"), tuple(include))
+    except InvalidAnswers as error:
+        return json.dumps({"errors": error.errors}, ensure_ascii=False)
+    return json.dumps(out, ensure_ascii=False)

@@ -1,0 +1,37 @@
+import json
+
+import qmas_core
+
+
+def test_checklist_follows_claims():
+    answers = {"age": 30, "qualification": "master", "good_languages": ["english"], "work_years": 6, "talent_list": True}
+    items = {i["id"] for i in qmas_core.checklist(answers, "points-245")["items"]}
+    assert {"identity", "degrees", "employer_letters", "languages", "talent", "means", "records"} <= items
+    assert "business" not in items and "family" not in items
+    items = {i["id"] for i in qmas_core.checklist({"business_profit_hkd": 6e6}, "criteria-2024")["items"]}
+    assert "business" in items and "talent" not in items
+
+
+def test_checklist_cites_sources():
+    out = qmas_core.checklist({}, "achievement")
+    assert out["note"] and all(s["url"].startswith("https://") for s in out["sources"])
+
+
+def test_json_boundary_result_and_extras():
+    out = json.loads(qmas_core.assess_json(json.dumps(
+        {"answers": {"age": 39}, "edition": "points-245", "include": ["advice", "checklist", "compare"]})))
+    assert out["result"]["total"] == 30 and out["advice"]["margin"] == -50
+    assert out["compare"]["edition"] == "criteria-2024" and out["compare"]["total"] == 1
+    assert out["checklist"]["items"]
+
+
+def test_json_boundary_defaults_to_edition_in_force():
+    out = json.loads(qmas_core.assess_json(json.dumps({"answers": {}})))
+    assert out["result"]["edition"] == qmas_core.edition_for()
+
+
+def test_json_boundary_errors_are_data():
+    for request in ("not json", "[]", json.dumps({"answers": {"age": "x"}}),
+                    json.dumps({"edition": ["x"], "lang": {}}), json.dumps({"include": ["everything"]})):
+        out = json.loads(qmas_core.assess_json(request))
+        assert out["errors"] and all(e["field"] and e["message"] for e in out["errors"])
