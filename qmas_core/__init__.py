@@ -2,7 +2,8 @@
 
 The public contract, kept stable for the site, deep links and other tools: `assess`,
 `editions`, `edition_for`, `questions`, `InvalidAnswers`; what-if `advise` and the document
-`checklist`; `report` and its JSON form `assess_json`, used by the in-browser calculator.
+`checklist`; `find_universities` (the eligible-university finder); `report` and the JSON
+forms `assess_json` and `find_universities_json`, used by the in-browser calculator.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 from .advice import advise
 from .answers import InvalidAnswers
 from .assess import assess
-from .browser import assess_json, report
+from .browser import assess_json, find_universities_json, report
 from .checklist import checklist
 from .editions import edition_for, editions
 from .form import questions
+from .universities import find as find_universities
 
 __all__ = [
-    "InvalidAnswers", "advise", "assess", "assess_json", "checklist", "edition_for", "editions", "questions", "report",
+    "InvalidAnswers", "advise", "assess", "assess_json", "checklist", "edition_for", "editions", "find_universities",
+    "find_universities_json", "questions", "report",
 ]
 __version__ = "1.0.0"

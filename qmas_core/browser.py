@@ -10,6 +10,7 @@ from .answers import InvalidAnswers
 from .assess import assess
 from .checklist import checklist
 from .editions import edition_for, editions
+from .universities import find
 
 EXTRAS = ("advice", "checklist", "compare")
 
@@ -52,3 +53,14 @@ def assess_json(request: str) -> str:
     except InvalidAnswers as error:
         return json.dumps({"errors": error.errors}, ensure_ascii=False)
     return json.dumps(out, ensure_ascii=False)
+
+
+def find_universities_json(request: str) -> str:
+    """`{"query", "limit", "lang"}` as JSON in; the finder's result or `{"errors": [...]}` out."""
+    try:
+        call = json.loads(request)
+        if not isinstance(call, dict):
+            raise ValueError("must be a JSON object")
+        return json.dumps(find(call.get("query", ""), call.get("limit", 8), call.get("lang", "en")), ensure_ascii=False)
+    except ValueError as error:
+        return json.dumps({"errors": [{"field": "query", "message": str(error)}]}, ensure_ascii=False)
