@@ -1,0 +1,1 @@
+"""Build and dev scripts for the static site (not shipped in the wheel)."""

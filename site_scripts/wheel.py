@@ -1,0 +1,220 @@
+"""Build the qmas_core wheel and put it where the browser worker loads it.
+
+    python -m site_scripts.wheel --site-dir site
+
+builds ``qmas_core-<version>-py3-none-any.whl`` from pyproject.toml and writes
+
+    <site-dir>/assets/py/qmas_core-<version>-py3-none-any.whl
+    <site-dir>/assets/py/manifest.json
+
+The manifest tells the worker which wheel to load::
+
+    {"name": "qmas_core", "version": "1.0.0",
+     "wheel": "qmas_core-1.0.0-py3-none-any.whl", "sha256": "…", "size": 12345,
+     "pyodide_lock": {"info": {…}, "packages": {}}}
+
+``pyodide_lock`` is there only when ``assets/pyodide/pyodide-lock.json`` was
+already copied (run ``site_scripts.pyodide_files`` first): it lets the worker
+pass ``lockFileContents`` and skip fetching the 119 kB lock file, whose package
+entries name wheels this site does not host anyway. Likewise
+``"pyodide_stdlib": "python_stdlib_pyc.zip"`` when ``pyodide_files
+--pyc-stdlib`` made one: the worker then loads it as ``stdLibURL``.
+
+The build is reproducible: same sources, same bytes, same sha256 (zip times
+come from SOURCE_DATE_EPOCH, fixed at 1980-01-01 unless set). It runs in a
+scratch copy of the project, so no build/ or *.egg-info is left in the tree and
+a stale build/lib can never leak deleted modules into the wheel.
+
+From an MkDocs hook (after the Pyodide files)::
+
+    from site_scripts import pyodide_files, wheel
+    def on_post_build(config, **kwargs):
+        pyodide_files.copy_runtime(config.site_dir)
+        wheel.build_into_site(config.site_dir)
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEST = Path("assets") / "py"
+MANIFEST = "manifest.json"
+PYC_STDLIB = "python_stdlib_pyc.zip"  # made by pyodide_files --pyc-stdlib
+ZIP_EPOCH = "315532800"  # 1980-01-01T00:00:00Z, the earliest zip timestamp
+
+# Top-level entries that are not part of the Python package; never copied into
+# the scratch build tree.
+_SKIP_TOP = {
+    ".git", ".ci", ".github", ".cache", ".venv", ".pytest_cache", ".hypothesis",
+    "node_modules", "site", "build", "dist", "docs", "overrides", "tests",
+    "site_scripts",
+}
+
+
+def _ignore_for(project: Path):
+    top = str(project)
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        skip = {n for n in names if n == "__pycache__" or n.endswith((".egg-info", ".pyc"))}
+        if os.path.abspath(directory) == top:
+            skip |= {n for n in names if n in _SKIP_TOP}
+        return skip
+
+    return ignore
+
+
+def _can_build_without_isolation() -> bool:
+    """True if this Python can run setuptools' bdist_wheel itself (no download)."""
+    try:
+        version = importlib.metadata.version("setuptools")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    major = int(version.split(".")[0])
+    if major < 61:  # first setuptools that reads [project] from pyproject.toml
+        return False
+    return bool(
+        importlib.util.find_spec("wheel")  # setuptools < 70.1 needs the wheel package
+        or importlib.util.find_spec("setuptools.command.bdist_wheel")
+    )
+
+
+def build_wheel(out_dir: str | Path, project: str | Path = ROOT) -> Path:
+    """Build the project's wheel into ``out_dir`` and return its path.
+
+    Uses ``pip wheel --no-deps --no-build-isolation`` when the installed
+    setuptools can build wheels; otherwise pip's isolated build, which installs
+    the [build-system] requirements from the package index.
+    """
+    project = Path(project).resolve()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("SOURCE_DATE_EPOCH", ZIP_EPOCH)
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    with tempfile.TemporaryDirectory(prefix="qmas-wheel-") as tmp:
+        src = Path(tmp) / "src"
+        shutil.copytree(project, src, ignore=_ignore_for(project))
+        dist = Path(tmp) / "dist"
+        cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist)]
+        if _can_build_without_isolation():
+            cmd.append("--no-build-isolation")
+        cmd.append(str(src))
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(
+                f"wheel build failed ({' '.join(cmd)}):\n{proc.stdout}{proc.stderr}"
+            )
+        wheels = sorted(dist.glob("*.whl"))
+        if len(wheels) != 1:
+            raise RuntimeError(f"expected one wheel, got {[w.name for w in wheels]}")
+        built = wheels[0]
+        if not built.name.endswith("-py3-none-any.whl"):
+            raise RuntimeError(f"{built.name} is not a pure-Python wheel")
+        target = out_dir / built.name
+        shutil.copyfile(built, target)
+    return target
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def wheel_metadata(wheel: Path) -> dict:
+    """Name and version from the wheel's METADATA."""
+    with zipfile.ZipFile(wheel) as z:
+        meta_name = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        text = z.read(meta_name).decode("utf-8")
+    fields = {}
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), value.strip())
+    return {"name": fields["Name"], "version": fields["Version"]}
+
+
+def _minimal_pyodide_lock(site_dir: Path) -> dict | None:
+    lock = site_dir / "assets" / "pyodide" / "pyodide-lock.json"
+    if not lock.is_file():
+        return None
+    info = json.loads(lock.read_text(encoding="utf-8"))["info"]
+    return {"info": info, "packages": {}}
+
+
+def write_manifest(site_dir: str | Path, wheel: Path) -> dict:
+    """Write ``<site_dir>/assets/py/manifest.json`` for ``wheel`` and return it."""
+    site_dir = Path(site_dir)
+    manifest = {
+        **wheel_metadata(wheel),
+        "wheel": wheel.name,
+        "sha256": sha256_file(wheel),
+        "size": wheel.stat().st_size,
+    }
+    lock = _minimal_pyodide_lock(site_dir)
+    if lock is not None:
+        manifest["pyodide_lock"] = lock
+    if (site_dir / "assets" / "pyodide" / PYC_STDLIB).is_file():
+        manifest["pyodide_stdlib"] = PYC_STDLIB
+    path = site_dir / DEST / MANIFEST
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+def build_into_site(site_dir: str | Path, project: str | Path = ROOT) -> dict:
+    """Build the wheel into ``<site_dir>/assets/py/`` (removing older wheels)
+    and write the manifest. Returns the manifest."""
+    dest = Path(site_dir) / DEST
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="qmas-dist-") as tmp:
+        built = build_wheel(tmp, project)
+        for old in dest.glob("*.whl"):
+            old.unlink()
+        target = dest / built.name
+        shutil.copyfile(built, target)
+    return write_manifest(site_dir, target)
+
+
+def on_post_build(config, **kwargs) -> None:
+    """MkDocs hook: ``hooks: [site_scripts/wheel.py]`` (list it after pyodide_files.py)."""
+    build_into_site(config["site_dir"])
+
+
+def main(args=None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m site_scripts.wheel",
+        description="Build the qmas_core wheel into <site-dir>/assets/py/ with a manifest.",
+    )
+    parser.add_argument("--site-dir", default="site", help="built site (default: site)")
+    parser.add_argument(
+        "--project", default=str(ROOT), help="folder with pyproject.toml (default: repo root)"
+    )
+    opts = parser.parse_args(args)
+    try:
+        manifest = build_into_site(opts.site_dir, opts.project)
+    except (RuntimeError, OSError) as e:
+        raise SystemExit(e)
+    print(
+        f"{manifest['wheel']} ({manifest['size']:,} bytes, sha256 {manifest['sha256'][:12]}…)"
+        f" -> {Path(opts.site_dir) / DEST}"
+    )
+
+
+if __name__ == "__main__":
+    main()

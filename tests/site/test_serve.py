@@ -1,0 +1,94 @@
+"""site_scripts.serve: the local stand-in for GitHub Pages (no browser needed)."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+import pytest
+
+from site_scripts import serve
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_open = urllib.request.build_opener(_NoRedirect).open
+
+
+def fetch(url: str):
+    """(status, headers (case-insensitive), body) without following redirects."""
+    try:
+        with _open(url, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    site = tmp_path_factory.mktemp("site")
+    (site / "index.html").write_text("<h1>home</h1>")
+    (site / "404.html").write_text("not here")
+    for name in ("a.wasm", "a.mjs", "a.js", "a.json", "a.zip", "a.whl", "a.svg", "a.woff2"):
+        (site / name).write_bytes(b"x")
+    (site / "sub").mkdir()
+    (site / "sub" / "index.html").write_text("sub")
+    (site / "empty").mkdir()
+    extra = tmp_path_factory.mktemp("extra")
+    (extra / "probe.html").write_text("probe")
+    with serve.start(site, base="qmas", mounts={"/qmas/__tests__": extra}) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("name", "mime"),
+    [
+        ("a.wasm", "application/wasm"),
+        ("a.mjs", "text/javascript"),
+        ("a.js", "text/javascript"),
+        ("a.json", "application/json"),
+        ("a.zip", "application/zip"),
+        ("a.whl", "application/octet-stream"),
+        ("a.svg", "image/svg+xml"),
+        ("a.woff2", "font/woff2"),
+        ("index.html", "text/html"),
+    ],
+)
+def test_mime_types(server, name, mime):
+    status, headers, _ = fetch(server.url + name)
+    assert status == 200
+    assert headers["Content-Type"].split(";")[0] == mime
+
+
+def test_base_path_and_index(server):
+    assert server.url.endswith("/qmas/")
+    assert fetch(server.url)[2] == b"<h1>home</h1>"
+    assert fetch(server.url + "sub/")[2] == b"sub"
+    status, headers, _ = fetch(server.origin + "/qmas")
+    assert (status, headers["Location"]) == (301, "/qmas/")
+    status, headers, _ = fetch(server.url + "sub")
+    assert (status, headers["Location"]) == (301, "/qmas/sub/")
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/a.wasm", "/qmasx/a.wasm", "/other/index.html", "/qmas/missing", "/qmas/empty/"]
+)
+def test_not_found(server, path):
+    status, _, body = fetch(server.origin + path)
+    assert status == 404
+    if path.startswith("/qmas/"):
+        assert body == b"not here"  # the site's own 404 page, as on Pages
+
+
+def test_no_escape_from_the_served_folder(server):
+    for path in ("/qmas/../../etc/passwd", "/qmas/%2e%2e/%2e%2e/etc/passwd", "/qmas/..%2f..%2fetc/passwd"):
+        status, _, body = fetch(server.origin + path)
+        assert status == 404 and b"root:" not in body
+
+
+def test_mounts(server):
+    status, _, body = fetch(server.url + "__tests__/probe.html")
+    assert (status, body) == (200, b"probe")
