@@ -48,8 +48,20 @@ def professions() -> list[dict]:
     return list(_professions().values())
 
 
+ZH_HANS_FILE = "talent-list-zh-hans"
+
+
+def zh_hans_names() -> dict[str, str]:
+    """id -> Simplified Chinese name, for every profession and segment with a confirmed
+    Traditional name (`rules/talent-list-zh-hans.json`, made by site_scripts/make_talent_zh_hans.py)."""
+    return rules_json(ZH_HANS_FILE)
+
+
 def name(entry: dict, lang: str) -> str:
-    """A profession's or segment's name; the Chinese name where one was confirmed."""
-    if lang.startswith("zh") and entry.get("zh_hant"):
-        return entry["zh_hant"] if lang == "zh-Hant" else entry.get("zh_hans") or entry["zh_hant"]
+    """A profession's or segment's name; the Chinese name where one was confirmed. zh-Hans falls
+    back to the Traditional name, then English; zh-Hant to English."""
+    if lang == "zh-Hans":
+        return entry.get("zh_hans") or zh_hans_names().get(entry.get("id", "")) or entry.get("zh_hant") or entry["en"]
+    if lang == "zh-Hant" and entry.get("zh_hant"):
+        return entry["zh_hant"]
     return entry["en"]
