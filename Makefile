@@ -29,7 +29,7 @@ serve: build
 	$(BIN)/python -m site_scripts.serve --dir site --port $(PORT) --base $(BASE)
 
 test: setup chromium build
-	$(BIN)/python -m pytest
+	QMAS_REQUIRE_SITE=1 $(BIN)/python -m pytest
 
 test-core: setup
 	$(BIN)/python -m pytest tests/core

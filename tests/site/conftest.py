@@ -116,7 +116,10 @@ def page(browser, page_log):
 def site_dir() -> Path:
     folder = Path(os.environ.get("QMAS_SITE_DIR") or ROOT / "site").resolve()
     if not folder.is_dir():
-        pytest.skip(f"no built site at {folder}: build it first, or set QMAS_SITE_DIR")
+        message = f"no built site at {folder}: build it first (make build), or set QMAS_SITE_DIR"
+        if os.environ.get("QMAS_REQUIRE_SITE"):  # `make test` sets it: a missing build is a failure
+            pytest.fail(message)
+        pytest.skip(message)
     return folder
 
 

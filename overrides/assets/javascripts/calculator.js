@@ -1,0 +1,467 @@
+// The calculator page: form -> worker (qmas_core in Pyodide) -> result on screen.
+// No rule lives here: every number and every reason comes from qmas_core. This file reads the
+// form, keeps the answers in the URL fragment (never sent to a server), and renders results
+// with textContent only, so nothing typed or linked can become markup.
+(function () {
+  "use strict";
+
+  const SCRIPT_URL = document.currentScript && document.currentScript.src;
+  const LOAD_TIMEOUT_MS = 60000;
+  const MAX_FRAGMENT = 4000;
+  const INCLUDE = ["advice", "checklist", "compare"];
+
+  // ---- Worker: one per tab, kept across instant navigation. ----
+  const runtime = { worker: null, ready: false, fatal: null, nextId: 1, timer: null, listeners: new Set() };
+
+  function startWorker() {
+    if (runtime.worker || !SCRIPT_URL) return;
+    runtime.fatal = null;
+    runtime.ready = false;
+    try {
+      runtime.worker = new Worker(new URL("qmas-worker.js", SCRIPT_URL), { type: "module" });
+    } catch (error) {
+      return failRuntime(String(error && error.message || error));
+    }
+    runtime.worker.onmessage = (event) => {
+      const msg = event.data || {};
+      if (msg.type === "ready") {
+        runtime.ready = true;
+        clearTimeout(runtime.timer);
+      } else if (msg.type === "fatal") {
+        return failRuntime(msg.message || "loading failed");
+      }
+      runtime.listeners.forEach((listener) => listener(msg));
+    };
+    runtime.worker.onerror = (event) => {
+      event.preventDefault();
+      failRuntime(event.message || "the calculator's worker stopped");
+    };
+    runtime.timer = setTimeout(() => failRuntime("loading took too long"), LOAD_TIMEOUT_MS);
+  }
+
+  function failRuntime(message) {
+    clearTimeout(runtime.timer);
+    if (runtime.worker) runtime.worker.terminate();
+    runtime.worker = null;
+    runtime.ready = false;
+    runtime.fatal = message;
+    runtime.listeners.forEach((listener) => listener({ type: "fatal", message }));
+  }
+
+  function restartWorker() {
+    if (runtime.worker) runtime.worker.terminate();
+    runtime.worker = null;
+    startWorker();
+  }
+
+  // ---- Strings of the interface (rendered into the page by the build, per language). ----
+  function uiStrings(root) {
+    const node = root.querySelector("#qmas-ui");
+    return node ? JSON.parse(node.textContent) : {};
+  }
+
+  function fill(template, values) {
+    return String(template || "").replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : ""));
+  }
+
+  // ---- Form <-> answers. ----
+  function questionNodes(form) {
+    return Array.from(form.querySelectorAll(".qmas-question"));
+  }
+
+  function readAnswers(form) {
+    const answers = {};
+    for (const node of questionNodes(form)) {
+      const key = node.dataset.key;
+      const type = node.dataset.type;
+      const unsure = form.elements[key + "__unsure"];
+      if (unsure && unsure.checked) {
+        answers[key] = null;
+        continue;
+      }
+      if (type === "bool") {
+        const checked = node.querySelector("input[type=radio]:checked");
+        if (checked) answers[key] = checked.value === "unsure" ? null : checked.value === "yes";
+      } else if (type === "choice" || type === "talent_list") {
+        const value = form.elements[key].value;
+        if (value === "unsure") answers[key] = null;
+        else if (type === "talent_list" && (value === "yes" || value === "no")) answers[key] = value === "yes";
+        else if (value) answers[key] = value;
+      } else if (type === "languages") {
+        const names = Array.from(node.querySelectorAll("input[type=checkbox][name='" + key + "']:checked"), (b) => b.value);
+        const other = form.elements[key + "__other"].value.split(",").map((s) => s.trim()).filter(Boolean);
+        if (names.length || other.length) answers[key] = names.concat(other);
+      } else {
+        const input = form.elements[key];
+        if (input.validity && input.validity.badInput) answers[key] = input.value || "not a number";
+        else if (input.value !== "") answers[key] = type === "date" ? input.value : Number(input.value);
+      }
+    }
+    return answers;
+  }
+
+  function writeAnswer(form, key, value) {
+    const node = form.querySelector(".qmas-question[data-key='" + key + "']");
+    const type = node.dataset.type;
+    const unsure = form.elements[key + "__unsure"];
+    if (unsure) unsure.checked = value === null;
+    if (type === "bool") {
+      const wanted = value === null ? "unsure" : value ? "yes" : "no";
+      node.querySelectorAll("input[type=radio]").forEach((r) => { r.checked = r.value === wanted; });
+    } else if (type === "choice" || type === "talent_list") {
+      form.elements[key].value = value === null ? "unsure" : value === true ? "yes" : value === false ? "no" : value;
+    } else if (type === "languages") {
+      const list = value || [];
+      const boxes = Array.from(node.querySelectorAll("input[type=checkbox][name='" + key + "']"));
+      boxes.forEach((b) => { b.checked = list.includes(b.value); });
+      const known = boxes.map((b) => b.value);
+      form.elements[key + "__other"].value = list.filter((n) => !known.includes(n)).join(", ");
+    } else if (value !== null) {
+      form.elements[key].value = String(value);
+    }
+  }
+
+  // ---- Deep links: #edition=criteria-2024&age=30&good_languages=chinese,english&stem_degree=unsure ----
+  const BOOL_WORDS = { yes: true, true: true, no: false, false: false };
+
+  function optionValues(form, key) {
+    const field = form.elements[key];
+    return field && field.options ? Array.from(field.options, (o) => o.value).filter(Boolean) : [];
+  }
+
+  // Returns {edition, answers, problems}: every value checked against the form's own options;
+  // whatever does not fit is reported in plain words and ignored.
+  function parseFragment(form, fragment) {
+    const out = { edition: null, answers: {}, problems: [] };
+    let text = String(fragment || "").replace(/^#/, "");
+    if (!text) return out;
+    if (text.length > MAX_FRAGMENT) {
+      out.problems.push({ field: "link", message: "is too long (" + text.length + " characters); it was ignored" });
+      return out;
+    }
+    const editions = Array.from(form.querySelectorAll("input[name=edition]"), (r) => r.value);
+    const types = {};
+    questionNodes(form).forEach((n) => { types[n.dataset.key] = n.dataset.type; });
+    for (const part of text.split("&")) {
+      if (!part) continue;
+      const eq = part.indexOf("=");
+      let key, raw;
+      try {
+        key = decodeURIComponent((eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, " "));
+        raw = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, " "));
+      } catch (error) {
+        out.problems.push({ field: part.slice(0, 40), message: "is not valid URL encoding" });
+        continue;
+      }
+      const shown = key.slice(0, 40);
+      if (key === "edition") {
+        if (editions.includes(raw)) out.edition = raw;
+        else out.problems.push({ field: "edition", message: "must be one of: " + editions.join(", ") });
+        continue;
+      }
+      if (key === "lang") continue; // the page's language is in its path
+      const type = types[key];
+      if (!type) {
+        out.problems.push({ field: shown, message: "is not an answer key" });
+        continue;
+      }
+      if (raw === "unsure") {
+        out.answers[key] = null;
+        continue;
+      }
+      let value;
+      if (type === "bool") {
+        value = BOOL_WORDS[raw.toLowerCase()];
+      } else if (type === "choice") {
+        value = optionValues(form, key).includes(raw) && raw !== "unsure" ? raw : undefined;
+      } else if (type === "talent_list") {
+        if (raw in BOOL_WORDS) value = BOOL_WORDS[raw];
+        else value = optionValues(form, key).includes(raw) && !["yes", "no", "unsure"].includes(raw) ? raw : undefined;
+      } else if (type === "languages") {
+        const names = raw.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+        value = names.length <= 20 && names.every((n) => n.length <= 40 && !/[\u0000-\u001f\u007f<>]/.test(n)) ? names : undefined;
+      } else if (type === "date") {
+        value = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : undefined;
+      } else {
+        value = /^-?\d+(\.\d+)?$/.test(raw) && raw.length <= 16 ? Number(raw) : undefined;
+      }
+      if (value === undefined) out.problems.push({ field: shown, message: "has a value that cannot be used: " + JSON.stringify(raw.slice(0, 40)) });
+      else out.answers[key] = value;
+    }
+    return out;
+  }
+
+  function formatFragment(edition, answers) {
+    const parts = ["edition=" + encodeURIComponent(edition)];
+    for (const [key, value] of Object.entries(answers)) {
+      let raw;
+      if (value === null) raw = "unsure";
+      else if (value === true || value === false) raw = value ? "yes" : "no";
+      else if (Array.isArray(value)) raw = value.join(",");
+      else raw = String(value);
+      parts.push(encodeURIComponent(key) + "=" + encodeURIComponent(raw).replace(/%2C/g, ","));
+    }
+    return "#" + parts.join("&");
+  }
+
+  // ---- Rendering (textContent only). ----
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value);
+    }
+    (children || []).forEach((child) => child && node.appendChild(child));
+    return node;
+  }
+
+  function list(items, attrs) {
+    return el("ul", attrs, items.map((item) => (item instanceof Node ? el("li", {}, [item]) : el("li", { text: item }))));
+  }
+
+  function questionLabel(form, key) {
+    const node = form.querySelector(".qmas-question[data-key='" + key + "'] legend, .qmas-question[data-key='" + key + "'] label[for='q-" + key + "']");
+    return node ? node.textContent.trim() : key;
+  }
+
+  function totalText(ui, r) {
+    return fill(r.edition === "points-245" ? ui.total_points : ui.total_criteria, r);
+  }
+
+  function verdict(ui, r) {
+    if (!r.eligible) return ui.not_eligible;
+    return r.passed ? ui.passes : ui.fails;
+  }
+
+  function renderResult(view, report) {
+    const { ui, form, output } = view;
+    const r = report.result;
+    const nodes = [];
+    nodes.push(el("p", { class: "qmas-verdict " + (r.passed ? "qmas-pass" : "qmas-fail"), "data-testid": "verdict", text: verdict(ui, r) }));
+    nodes.push(el("p", { class: "qmas-total", "data-testid": "total", "data-total": String(r.total), text: totalText(ui, r) }));
+    const rows = r.factors.map((f) =>
+      el("tr", { "data-factor": f.id, "data-score": String(f.score) }, [
+        el("th", { scope: "row", text: (f.number ? "(" + f.number + ") " : "") + f.label }),
+        el("td", { class: "qmas-score", text: f.score + " / " + f.max }),
+        el("td", { text: f.reason }),
+      ]));
+    nodes.push(el("div", { class: "qmas-table-wrap" }, [
+      el("table", { class: "qmas-breakdown", "data-testid": "breakdown" }, [
+        el("caption", { text: r.title }),
+        el("thead", {}, [el("tr", {}, [el("th", { scope: "col", text: ui.factor }), el("th", { scope: "col", text: ui.score }), el("th", { scope: "col", text: ui.reason })])]),
+        el("tbody", {}, rows),
+      ]),
+    ]));
+    const unmet = r.prerequisites.filter((p) => !p.met);
+    if (unmet.length) {
+      nodes.push(el("h3", { text: ui.unmet_title }));
+      nodes.push(list(unmet.map((p) => p.label + " — " + p.reason), { "data-testid": "unmet" }));
+    }
+    r.age_changes.forEach((c) => nodes.push(el("p", { class: "qmas-note", text: fill(c.on ? ui.age_change : ui.age_change_undated, { date: c.on, age: c.age, label: c.label }) })));
+    if (r.best_case) nodes.push(el("p", { class: "qmas-note", "data-testid": "best-case", text: fill(ui.best_case, { total: totalText(ui, { ...r, total: r.best_case.total }) }) }));
+    if (r.unsure.length) {
+      nodes.push(el("h3", { text: ui.unsure_title }));
+      nodes.push(list(r.unsure.map((k) => questionLabel(form, k))));
+    }
+    const unanswered = r.unanswered.filter((k) => !r.unsure.includes(k));
+    if (unanswered.length) {
+      nodes.push(el("h3", { text: ui.unanswered_title }));
+      nodes.push(list(unanswered.map((k) => questionLabel(form, k)), { "data-testid": "unanswered" }));
+    }
+    if (report.advice) nodes.push(renderAdvice(ui, report.advice));
+    if (report.compare) {
+      const c = report.compare;
+      nodes.push(el("h3", { text: ui.compare_title }));
+      nodes.push(el("p", { "data-testid": "compare", text: fill(ui.compare_line, { title: c.title, from: c.effective_from, to: c.effective_to || ui.now, total: totalText(ui, c), verdict: verdict(ui, c) }) }));
+    }
+    if (report.checklist && report.checklist.items.length) {
+      nodes.push(el("h3", { text: ui.checklist_title }));
+      nodes.push(list(report.checklist.items.map((i) => i.text), { "data-testid": "checklist" }));
+      nodes.push(el("p", { class: "qmas-note", text: report.checklist.note }));
+    }
+    r.notes.forEach((n) => nodes.push(el("p", { class: "qmas-note", text: n })));
+    output.replaceChildren(...nodes);
+    output.hidden = false;
+    output.dataset.passed = String(r.passed);
+    output.dataset.eligible = String(r.eligible);
+    output.dataset.unmet = r.unmet_prerequisites.join(" ");
+    view.status.textContent = fill(ui.announce, { verdict: verdict(ui, r), total: totalText(ui, r) });
+  }
+
+  function renderAdvice(ui, advice) {
+    const box = el("div", { class: "qmas-advice", "data-testid": "advice" }, [el("h3", { text: ui.advice_title }), el("p", { text: advice.summary })]);
+    if (advice.candidates.length && -advice.margin > 0) {
+      box.appendChild(el("p", { text: fill(ui.advice_meet_more, { count: -advice.margin }) }));
+      box.appendChild(list(advice.candidates.map((c) => c.text + " (+" + c.gain + ")")));
+    }
+    if (advice.options.length) {
+      box.appendChild(el("p", { text: ui.advice_options }));
+      box.appendChild(list(advice.options.map((o) => o.changes.map((c) => c.text).join(" + ") + " → " + o.total_after)));
+    }
+    if (advice.rests_on.length) {
+      box.appendChild(el("p", { text: ui.advice_rests_on }));
+      box.appendChild(list(advice.rests_on.map((f) => f.label + " (" + f.score + ")" + (f.critical ? " " + ui.advice_critical : ""))));
+    }
+    return box;
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".qmas-error").forEach((p) => { p.hidden = true; p.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
+  }
+
+  function renderErrors(view, errors) {
+    const { ui, form, output } = view;
+    clearErrors(form);
+    const lines = [];
+    for (const e of errors) {
+      const label = questionLabel(form, e.field);
+      const slot = form.querySelector("#q-" + CSS.escape(e.field) + "-error");
+      if (slot) {
+        slot.textContent = e.message;
+        slot.hidden = false;
+        const input = form.elements[e.field];
+        if (input && input.setAttribute) input.setAttribute("aria-invalid", "true");
+      }
+      lines.push(label + ": " + e.message);
+    }
+    output.replaceChildren(el("div", { class: "qmas-errors", "data-testid": "errors" }, [el("p", { text: ui.errors_title }), list(lines)]));
+    output.hidden = false;
+    view.status.textContent = ui.errors_title + " " + lines.join("; ");
+  }
+
+  function renderProblem(view, text, retry) {
+    const nodes = [el("p", { class: "qmas-problem", "data-testid": "problem", text })];
+    if (retry) {
+      const button = el("button", { type: "button", class: "md-button", text: view.ui.retry });
+      button.addEventListener("click", retry);
+      nodes.push(button);
+    }
+    view.output.replaceChildren(...nodes);
+    view.output.hidden = false;
+    view.status.textContent = text;
+  }
+
+  // ---- One calculator on one page. ----
+  function selectedEdition(form) {
+    const checked = form.querySelector("input[name=edition]:checked");
+    return checked ? checked.value : null;
+  }
+
+  function showQuestionsFor(form, edition) {
+    for (const node of questionNodes(form)) {
+      node.hidden = !node.dataset.editions.split(" ").includes(edition) && node.dataset.key !== "application_date";
+    }
+    form.querySelectorAll(".qmas-group").forEach((group) => {
+      group.hidden = !group.querySelector(".qmas-question:not([hidden])");
+    });
+  }
+
+  // The General Points Test edition in force on the application date (the visitor may override).
+  function editionForDate(form, iso) {
+    const current = form.querySelector("input[name=edition]:checked");
+    const test = current ? current.dataset.test : "general";
+    const day = iso || new Date().toISOString().slice(0, 10);
+    const match = Array.from(form.querySelectorAll("input[name=edition]")).find((r) =>
+      r.dataset.test === test && r.dataset.from <= day && (!r.dataset.to || day <= r.dataset.to));
+    return match ? match.value : null;
+  }
+
+  function mount(root) {
+    const form = root.querySelector("#qmas-form");
+    const view = { ui: uiStrings(root), form, output: root.querySelector("#qmas-output"), status: root.querySelector("#qmas-status"), lang: root.dataset.lang || "en" };
+    let latest = 0;
+    let editionChosen = false;
+    const sent = {}; // request id -> the fragment it scored, so the page says what it shows
+
+    const link = parseFragment(form, location.hash);
+    Object.entries(link.answers).forEach(([key, value]) => writeAnswer(form, key, value));
+    if (link.edition) {
+      form.querySelector("input[name=edition][value='" + link.edition + "']").checked = true;
+      editionChosen = true;
+    } else if (link.answers.application_date) {
+      const byDate = editionForDate(form, link.answers.application_date);
+      if (byDate) form.querySelector("input[name=edition][value='" + byDate + "']").checked = true;
+    }
+    showQuestionsFor(form, selectedEdition(form));
+
+    function submit() {
+      const answers = readAnswers(form);
+      const edition = selectedEdition(form);
+      const fragment = formatFragment(edition, answers);
+      history.replaceState(history.state, "", fragment);
+      if (runtime.fatal) return renderProblem(view, fill(view.ui.error_fatal, { message: runtime.fatal }), restartWorker);
+      if (!runtime.ready) return;
+      latest = runtime.nextId++;
+      sent[latest] = fragment;
+      runtime.worker.postMessage({ id: latest, type: "assess", answers, edition, lang: view.lang, include: INCLUDE });
+    }
+
+    function onMessage(msg) {
+      if (!document.body.contains(root)) return runtime.listeners.delete(onMessage);
+      if (msg.type === "ready") {
+        view.status.textContent = view.ui.ready;
+        return submit();
+      }
+      if (msg.type === "fatal") return renderProblem(view, fill(view.ui.error_fatal, { message: msg.message }), restartWorker);
+      if (msg.id !== latest) return; // a newer request is on its way
+      view.output.dataset.fragment = sent[msg.id];
+      for (const id of Object.keys(sent)) if (Number(id) <= msg.id) delete sent[id];
+      if (msg.type === "result") {
+        clearErrors(form);
+        renderResult(view, msg);
+      } else if (msg.type === "invalid") {
+        renderErrors(view, msg.errors);
+      } else if (msg.type === "error") {
+        renderProblem(view, fill(view.ui.error_python, { message: msg.message }), submit);
+      }
+      if (link.problems.length) {
+        view.output.prepend(el("div", { class: "qmas-errors", "data-testid": "link-problems" }, [
+          el("p", { text: view.ui.link_ignored }), list(link.problems.map((p) => p.field + " " + p.message))]));
+      }
+    }
+
+    runtime.listeners.add(onMessage);
+    form.addEventListener("input", submit);
+    form.addEventListener("change", (event) => {
+      if (event.target.name === "edition") {
+        editionChosen = true;
+        showQuestionsFor(form, selectedEdition(form));
+      } else if (event.target.name === "application_date" && !editionChosen) {
+        const byDate = editionForDate(form, event.target.value);
+        if (byDate && byDate !== selectedEdition(form)) {
+          form.querySelector("input[name=edition][value='" + byDate + "']").checked = true;
+          showQuestionsFor(form, byDate);
+        }
+      }
+      submit();
+    });
+    form.addEventListener("submit", (event) => { event.preventDefault(); submit(); });
+    form.addEventListener("reset", () => {
+      editionChosen = false;
+      // The browser resets the fields after this event: read them on the next turn.
+      setTimeout(() => { showQuestionsFor(form, selectedEdition(form)); submit(); }, 0);
+    });
+
+    if (runtime.fatal) renderProblem(view, fill(view.ui.error_fatal, { message: runtime.fatal }), restartWorker);
+    else if (runtime.ready) submit();
+    else view.status.textContent = view.ui.loading;
+    startWorker();
+  }
+
+  // Exposed for the browser tests of the link format (no state, no side effects).
+  window.qmasLink = { parse: (form, fragment) => parseFragment(form, fragment), format: formatFragment };
+
+  function init() {
+    const root = document.getElementById("qmas-calculator");
+    if (root && !root.dataset.mounted) {
+      root.dataset.mounted = "1";
+      mount(root);
+    }
+  }
+
+  // Material's instant navigation re-renders pages without reloading scripts.
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,123 @@
+"""The calculator driven through its real form in headless Chromium, against the built site."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+import qmas_core
+from tests.conftest import golden_cases
+from tests.site.calculator_driver import READY_TIMEOUT, fill_answers, open_calculator, shown_result
+
+
+@pytest.fixture(scope="module")
+def calculator(browser, served_site):
+    """One calculator page for many cases: Pyodide starts once."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    open_calculator(page, served_site)
+    yield page, errors
+    context.close()
+
+
+def cpython(answers: dict, edition: str) -> dict:
+    r = qmas_core.assess(answers, edition)
+    return {"total": r["total"], "passed": r["passed"], "eligible": r["eligible"],
+            "factors": {f["id"]: f["score"] for f in r["factors"]}, "unmet_prerequisites": r["unmet_prerequisites"]}
+
+
+@pytest.mark.parametrize("case", golden_cases(), ids=lambda c: c["name"])
+def test_golden_case_through_the_form(calculator, case):
+    page, errors = calculator
+    fill_answers(page, case["edition"], case["answers"])
+    shown = shown_result(page)
+    expected = case["expected"]
+    assert shown == cpython(case["answers"], case["edition"])
+    assert shown == {k: expected[k] for k in ("total", "passed", "eligible", "factors", "unmet_prerequisites")}
+    assert errors == []
+
+
+def test_page_is_clean_and_same_origin(page, page_log, served_site):
+    open_calculator(page, served_site)
+    assert page_log.problems() == []
+    assert page_log.foreign_requests(served_site) == []
+
+
+def test_answers_typed_while_loading_are_scored(page, served_site):
+    page.goto(f"{served_site}calculator/")
+    page.locator("#q-age").fill("51")  # before Python is ready
+    expect(page.get_by_test_id("total")).to_be_visible(timeout=READY_TIMEOUT)
+    assert shown_result(page)["factors"]["age_50_or_below"] == 0
+
+
+def test_result_is_announced(calculator):
+    page, _ = calculator
+    status = page.locator("#qmas-status")
+    assert status.get_attribute("role") == "status"
+    fill_answers(page, "criteria-2024", {"age": 30})
+    shown_result(page)
+    expect(status).to_contain_text("1 of 12")
+    fill_answers(page, "criteria-2024", {"age": 30, "work_years": 6})
+    shown_result(page)
+    expect(status).to_contain_text("2 of 12")
+
+
+def test_bad_input_names_the_field(calculator):
+    page, _ = calculator
+    fill_answers(page, "criteria-2024", {"age": 30, "work_years": 3, "international_years": 5})
+    error = page.locator("#q-international_years-error")
+    expect(error).to_be_visible(timeout=READY_TIMEOUT)
+    expect(error).to_contain_text("cannot be more than work_years")
+    expect(page.get_by_test_id("errors")).to_be_visible()
+
+
+def test_not_sure_shows_best_case(calculator):
+    page, _ = calculator
+    fill_answers(page, "criteria-2024", {"age": 30, "work_years": 6})
+    page.locator("input[name='eligible_university_postgraduate'][value='unsure']").check()
+    page.locator("input[name='stem_degree'][value='unsure']").check()
+    shown = shown_result(page)
+    assert shown["total"] == 2
+    expect(page.get_by_test_id("best-case")).to_contain_text("4 of 12")
+
+
+def test_edition_follows_application_date(calculator):
+    page, _ = calculator
+    page.locator("#qmas-form button[type=reset]").click()
+    page.locator("#q-application_date").fill("2024-10-31")
+    page.locator("#q-application_date").dispatch_event("change")
+    expect(page.locator("input[name=edition][value='points-245']")).to_be_checked()
+    expect(page.get_by_test_id("compare")).to_contain_text("12", timeout=READY_TIMEOUT)
+
+
+def test_keyboard_only(page, served_site):
+    open_calculator(page, served_site)
+    page.locator("input[name=edition]:checked").focus()
+    # Tab from the test picker into the first question (age) and type.
+    page.keyboard.press("Tab")
+    expect(page.locator("#q-age")).to_be_focused()
+    page.keyboard.type("45")
+    # On through "not sure" and the date fields (each has several parts) to the next question.
+    target = page.locator("input[name='financially_independent'][value='yes']")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if target.evaluate("node => node === document.activeElement"):
+            break
+    expect(target).to_be_focused()
+    page.keyboard.press("Space")
+    result = shown_result(page)
+    assert result["factors"]["age_50_or_below"] == 1 and "financially_independent" not in result["unmet_prerequisites"]
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, served_site):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    open_calculator(page, served_site)
+    fill_answers(page, "points-245", golden_cases()[0]["answers"])
+    shown_result(page)
+    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    context.close()
+    assert width[0] <= width[1], width
