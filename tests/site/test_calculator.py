@@ -121,3 +121,8 @@ def test_phone_width_has_no_horizontal_scroll(browser, served_site):
     width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     context.close()
     assert width[0] <= width[1], width
+
+
+def test_form_words_all_resolved(site_dir):
+    html = (site_dir / "calculator" / "index.html").read_text("utf-8")
+    assert "built-in method" not in html and "{{" not in html and "ui." not in html

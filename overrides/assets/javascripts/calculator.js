@@ -268,7 +268,7 @@
       nodes.push(el("h3", { text: ui.unanswered_title }));
       nodes.push(list(unanswered.map((k) => questionLabel(form, k)), { "data-testid": "unanswered" }));
     }
-    if (report.advice) nodes.push(renderAdvice(ui, report.advice));
+    if (report.advice) nodes.push(renderAdvice(ui, report.advice, r.edition));
     if (report.compare) {
       const c = report.compare;
       nodes.push(el("h3", { text: ui.compare_title }));
@@ -288,10 +288,11 @@
     view.status.textContent = fill(ui.announce, { verdict: verdict(ui, r), total: totalText(ui, r) });
   }
 
-  function renderAdvice(ui, advice) {
+  function renderAdvice(ui, advice, edition) {
     const box = el("div", { class: "qmas-advice", "data-testid": "advice" }, [el("h3", { text: ui.advice_title }), el("p", { text: advice.summary })]);
     if (advice.candidates.length && -advice.margin > 0) {
-      box.appendChild(el("p", { text: fill(ui.advice_meet_more, { count: -advice.margin }) }));
+      const lead = edition === "points-245" ? ui.advice_each_adds : fill(ui.advice_meet_more, { count: -advice.margin });
+      box.appendChild(el("p", { text: lead }));
       box.appendChild(list(advice.candidates.map((c) => c.text + " (+" + c.gain + ")")));
     }
     if (advice.options.length) {
@@ -420,6 +421,14 @@
           el("p", { text: view.ui.link_ignored }), list(link.problems.map((p) => p.field + " " + p.message))]));
       }
     }
+
+    const toResult = root.querySelector("#qmas-to-result");
+    toResult.hidden = false;
+    toResult.addEventListener("click", () => {
+      const section = root.querySelector("#qmas-result");
+      section.scrollIntoView({ behavior: "smooth" });
+      section.focus({ preventScroll: true });
+    });
 
     runtime.listeners.add(onMessage);
     form.addEventListener("input", submit);
