@@ -1,58 +1,15 @@
 // The calculator page: form -> worker (qmas_core in Pyodide) -> result on screen.
 // No rule lives here: every number and every reason comes from qmas_core. This file reads the
-// form, keeps the answers in the URL fragment (never sent to a server), and renders results
-// with textContent only, so nothing typed or linked can become markup.
+// form, keeps the answers in the URL fragment (qmas-link.js; never sent to a server), and
+// renders results with textContent only, so nothing typed or linked can become markup.
+// Needs qmas-runtime.js and qmas-link.js loaded before it.
 (function () {
   "use strict";
 
-  const SCRIPT_URL = document.currentScript && document.currentScript.src;
-  const LOAD_TIMEOUT_MS = 60000;
-  const MAX_FRAGMENT = 4000;
   const INCLUDE = ["advice", "checklist", "compare"];
-
-  // ---- Worker: one per tab, kept across instant navigation. ----
-  const runtime = { worker: null, ready: false, fatal: null, nextId: 1, timer: null, listeners: new Set() };
-
-  function startWorker() {
-    if (runtime.worker || !SCRIPT_URL) return;
-    runtime.fatal = null;
-    runtime.ready = false;
-    try {
-      runtime.worker = new Worker(new URL("qmas-worker.js", SCRIPT_URL), { type: "module" });
-    } catch (error) {
-      return failRuntime(String(error && error.message || error));
-    }
-    runtime.worker.onmessage = (event) => {
-      const msg = event.data || {};
-      if (msg.type === "ready") {
-        runtime.ready = true;
-        clearTimeout(runtime.timer);
-      } else if (msg.type === "fatal") {
-        return failRuntime(msg.message || "loading failed");
-      }
-      runtime.listeners.forEach((listener) => listener(msg));
-    };
-    runtime.worker.onerror = (event) => {
-      event.preventDefault();
-      failRuntime(event.message || "the calculator's worker stopped");
-    };
-    runtime.timer = setTimeout(() => failRuntime("loading took too long"), LOAD_TIMEOUT_MS);
-  }
-
-  function failRuntime(message) {
-    clearTimeout(runtime.timer);
-    if (runtime.worker) runtime.worker.terminate();
-    runtime.worker = null;
-    runtime.ready = false;
-    runtime.fatal = message;
-    runtime.listeners.forEach((listener) => listener({ type: "fatal", message }));
-  }
-
-  function restartWorker() {
-    if (runtime.worker) runtime.worker.terminate();
-    runtime.worker = null;
-    startWorker();
-  }
+  const runtime = window.qmasRuntime;
+  const { startWorker, restartWorker } = runtime;
+  const { parseFragment, formatFragment } = window.qmasLink;
 
   // ---- Strings of the interface (rendered into the page by the build, per language). ----
   function uiStrings(root) {
@@ -119,89 +76,6 @@
     } else if (value !== null) {
       form.elements[key].value = String(value);
     }
-  }
-
-  // ---- Deep links: #edition=criteria-2024&age=30&good_languages=chinese,english&stem_degree=unsure ----
-  const BOOL_WORDS = { yes: true, true: true, no: false, false: false };
-
-  function optionValues(form, key) {
-    const field = form.elements[key];
-    return field && field.options ? Array.from(field.options, (o) => o.value).filter(Boolean) : [];
-  }
-
-  // Returns {edition, answers, problems}: every value checked against the form's own options;
-  // whatever does not fit is reported in plain words and ignored.
-  function parseFragment(form, fragment) {
-    const out = { edition: null, answers: {}, problems: [] };
-    let text = String(fragment || "").replace(/^#/, "");
-    if (!text) return out;
-    if (text.length > MAX_FRAGMENT) {
-      out.problems.push({ field: "link", message: "is too long (" + text.length + " characters); it was ignored" });
-      return out;
-    }
-    const editions = Array.from(form.querySelectorAll("input[name=edition]"), (r) => r.value);
-    const types = {};
-    questionNodes(form).forEach((n) => { types[n.dataset.key] = n.dataset.type; });
-    for (const part of text.split("&")) {
-      if (!part) continue;
-      const eq = part.indexOf("=");
-      let key, raw;
-      try {
-        key = decodeURIComponent((eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, " "));
-        raw = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, " "));
-      } catch (error) {
-        out.problems.push({ field: part.slice(0, 40), message: "is not valid URL encoding" });
-        continue;
-      }
-      const shown = key.slice(0, 40);
-      if (key === "edition") {
-        if (editions.includes(raw)) out.edition = raw;
-        else out.problems.push({ field: "edition", message: "must be one of: " + editions.join(", ") });
-        continue;
-      }
-      if (key === "lang") continue; // the page's language is in its path
-      const type = types[key];
-      if (!type) {
-        out.problems.push({ field: shown, message: "is not an answer key" });
-        continue;
-      }
-      if (raw === "unsure") {
-        out.answers[key] = null;
-        continue;
-      }
-      let value;
-      if (type === "bool") {
-        value = BOOL_WORDS[raw.toLowerCase()];
-      } else if (type === "choice") {
-        value = optionValues(form, key).includes(raw) && raw !== "unsure" ? raw : undefined;
-      } else if (type === "talent_list") {
-        if (raw in BOOL_WORDS) value = BOOL_WORDS[raw];
-        else value = optionValues(form, key).includes(raw) && !["yes", "no", "unsure"].includes(raw) ? raw : undefined;
-      } else if (type === "languages") {
-        const names = raw.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
-        value = names.length <= 20 && names.every((n) => n.length <= 40 && !/[\u0000-\u001f\u007f<>]/.test(n)) ? names : undefined;
-      } else if (type === "date") {
-        value = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : undefined;
-      } else {
-        value = /^-?\d+(\.\d+)?$/.test(raw) && raw.length <= 16 ? Number(raw) : undefined;
-      }
-      if (value === undefined) out.problems.push({ field: shown, message: "has a value that cannot be used: " + JSON.stringify(raw.slice(0, 40)) });
-      else out.answers[key] = value;
-    }
-    return out;
-  }
-
-  function formatFragment(edition, answers) {
-    const parts = ["edition=" + encodeURIComponent(edition)];
-    for (const [key, value] of Object.entries(answers)) {
-      let raw;
-      if (value === null) raw = "unsure";
-      else if (value === true || value === false) raw = value ? "yes" : "no";
-      else if (Array.isArray(value)) raw = value.join(",");
-      else raw = String(value);
-      parts.push(encodeURIComponent(key) + "=" + encodeURIComponent(raw).replace(/%2C/g, ","));
-    }
-    return "#" + parts.join("&");
   }
 
   // ---- Rendering (textContent only). ----
@@ -457,9 +331,6 @@
     else view.status.textContent = view.ui.loading;
     startWorker();
   }
-
-  // Exposed for the browser tests of the link format (no state, no side effects).
-  window.qmasLink = { parse: (form, fragment) => parseFragment(form, fragment), format: formatFragment };
 
   function init() {
     const root = document.getElementById("qmas-calculator");
