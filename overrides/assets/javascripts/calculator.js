@@ -154,12 +154,42 @@
       nodes.push(el("p", { class: "qmas-note", text: report.checklist.note }));
     }
     r.notes.forEach((n) => nodes.push(el("p", { class: "qmas-note", text: n })));
+    nodes.push(renderAnswers(view));
+    nodes.push(el("p", { class: "qmas-note", text: fill(ui.printed_on, { date: new Date().toISOString().slice(0, 10), edition: r.title }) }));
     output.replaceChildren(...nodes);
     output.hidden = false;
     output.dataset.passed = String(r.passed);
     output.dataset.eligible = String(r.eligible);
     output.dataset.unmet = r.unmet_prerequisites.join(" ");
     view.status.textContent = fill(ui.announce, { verdict: verdict(ui, r), total: totalText(ui, r) });
+  }
+
+  // What the visitor answered, in the form's own words (for the printed summary too).
+  function renderAnswers(view) {
+    const { form, ui } = view;
+    const rows = [];
+    for (const node of questionNodes(form)) {
+      if (node.hidden) continue;
+      const key = node.dataset.key;
+      const unsure = form.elements[key + "__unsure"];
+      let shown = "";
+      if (unsure && unsure.checked) shown = ui.not_sure;
+      else if (node.dataset.type === "bool") {
+        const checked = node.querySelector("input[type=radio]:checked");
+        shown = checked ? checked.parentElement.textContent.trim() : "";
+      } else if (node.dataset.type === "choice" || node.dataset.type === "talent_list") {
+        const select = form.elements[key];
+        shown = select.value ? select.options[select.selectedIndex].textContent.trim() : "";
+      } else if (node.dataset.type === "languages") {
+        const names = Array.from(node.querySelectorAll("input[type=checkbox][name='" + key + "']:checked"), (b) => b.parentElement.textContent.trim());
+        const other = form.elements[key + "__other"].value.trim();
+        shown = names.concat(other ? [other] : []).join(", ");
+      } else {
+        shown = form.elements[key].value;
+      }
+      if (shown) rows.push(el("div", {}, [el("dt", { text: questionLabel(form, key) }), el("dd", { text: shown })]));
+    }
+    return el("section", { class: "qmas-answers", "data-testid": "answers" }, [el("h3", { text: ui.answers_title }), el("dl", {}, rows)]);
   }
 
   function renderAdvice(ui, advice, edition) {
@@ -217,6 +247,134 @@
     view.status.textContent = text;
   }
 
+  // ---- Copy link, print, and answers kept on this device only when the visitor opts in. ----
+  const STORE_KEY = "qmas-answers";
+
+  function stored() {
+    try { return localStorage.getItem(STORE_KEY); } catch (error) { return null; }
+  }
+
+  function mountTools(root, view) {
+    const tools = root.querySelector("#qmas-tools");
+    const status = root.querySelector("#qmas-tools-status");
+    const remember = root.querySelector("#qmas-remember");
+    const forget = root.querySelector("#qmas-forget");
+    const ui = view.ui;
+    tools.hidden = false;
+    remember.checked = stored() !== null;
+    forget.hidden = !remember.checked;
+
+    root.querySelector("#qmas-copy-link").addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(location.href);
+        status.textContent = ui.link_copied;
+      } catch (error) {
+        // No clipboard permission: show the link to copy by hand.
+        status.textContent = location.href;
+      }
+    });
+    root.querySelector("#qmas-print").addEventListener("click", () => window.print());
+    remember.addEventListener("change", () => {
+      try {
+        if (remember.checked) {
+          localStorage.setItem(STORE_KEY, location.hash);
+          status.textContent = ui.remembered;
+        } else {
+          localStorage.removeItem(STORE_KEY);
+          status.textContent = ui.forgotten;
+        }
+      } catch (error) {
+        remember.checked = false;
+      }
+      forget.hidden = !remember.checked;
+    });
+    forget.addEventListener("click", () => {
+      try { localStorage.removeItem(STORE_KEY); } catch (error) { /* nothing was stored */ }
+      remember.checked = false;
+      forget.hidden = true;
+      status.textContent = ui.forgotten;
+      remember.focus();
+    });
+    return {
+      save(fragment) {
+        if (!remember.checked) return;
+        try { localStorage.setItem(STORE_KEY, fragment); } catch (error) { /* storage full or blocked */ }
+      },
+    };
+  }
+
+  // ---- The eligible-university finder (qmas_core.find_universities in the worker). ----
+  function mountFinder(root, view) {
+    const box = root.querySelector("#qmas-finder");
+    if (!box) return;
+    const input = box.querySelector("#qmas-finder-input");
+    const results = box.querySelector("#qmas-finder-results");
+    const count = box.querySelector("#qmas-finder-count");
+    const confirm = box.querySelector("#qmas-finder-confirm");
+    const chosen = box.querySelector("#qmas-finder-chosen");
+    const edition = box.dataset.edition;
+    const ui = view.ui;
+    let latest = 0;
+    box.hidden = false;
+
+    function search() {
+      const query = input.value;
+      if (!query.trim()) {
+        results.replaceChildren();
+        count.textContent = "";
+        return;
+      }
+      if (!runtime.ready) {
+        count.textContent = ui.finder_loading;
+        return;
+      }
+      latest = runtime.nextId++;
+      runtime.worker.postMessage({ id: latest, type: "find", query, lang: view.lang });
+    }
+
+    function choose(entry) {
+      chosen.textContent = fill(ui.finder_chosen, { name: entry.zh && view.lang !== "en" ? entry.zh + " (" + entry.name + ")" : entry.name, edition });
+      confirm.hidden = false;
+      confirm.querySelector("button").focus();
+    }
+
+    function show(found) {
+      if (!found.results.length) {
+        results.replaceChildren();
+        count.textContent = fill(ui.finder_none, { edition, query: found.query });
+        return;
+      }
+      count.textContent = fill(ui.finder_count, { count: found.results.length });
+      results.replaceChildren(...found.results.map((entry) => {
+        const name = entry.name + (entry.zh ? " · " + entry.zh : "");
+        const button = el("button", { type: "button", class: "qmas-finder-choose", text: ui.finder_choose });
+        button.setAttribute("aria-label", ui.finder_choose + ": " + entry.name);
+        button.addEventListener("click", () => choose(entry));
+        return el("li", { "data-name": entry.name }, [
+          el("span", { text: name }),
+          el("span", { class: "qmas-dates", text: " — " + entry.country + (entry.match === "fuzzy" ? " " + ui.finder_fuzzy : "") + " " }),
+          button,
+        ]);
+      }));
+    }
+
+    confirm.querySelector("button").addEventListener("click", () => {
+      const yes = view.form.querySelector("input[name='eligible_university_postgraduate'][value='yes']");
+      yes.checked = true;
+      yes.dispatchEvent(new Event("change", { bubbles: true }));
+      confirm.hidden = true;
+      yes.focus();
+    });
+    input.addEventListener("input", (event) => { event.stopPropagation(); confirm.hidden = true; search(); });
+    input.addEventListener("change", (event) => event.stopPropagation());
+    input.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+    runtime.listeners.add(function onFound(msg) {
+      if (!document.body.contains(root)) return runtime.listeners.delete(onFound);
+      if (msg.type === "ready" && input.value) return search();
+      if (msg.id === latest && msg.type === "found") show(msg.result);
+    });
+  }
+
   // ---- One calculator on one page. ----
   function selectedEdition(form) {
     const checked = form.querySelector("input[name=edition]:checked");
@@ -249,7 +407,8 @@
     let editionChosen = false;
     const sent = {}; // request id -> the fragment it scored, so the page says what it shows
 
-    const link = parseFragment(form, location.hash);
+    // A link's answers win; otherwise answers the visitor chose to keep on this device.
+    const link = parseFragment(form, location.hash || stored() || "");
     Object.entries(link.answers).forEach(([key, value]) => writeAnswer(form, key, value));
     if (link.edition) {
       form.querySelector("input[name=edition][value='" + link.edition + "']").checked = true;
@@ -265,6 +424,7 @@
       const edition = selectedEdition(form);
       const fragment = formatFragment(edition, answers);
       history.replaceState(history.state, "", fragment);
+      tools.save(fragment);
       if (runtime.fatal) return renderProblem(view, fill(view.ui.error_fatal, { message: runtime.fatal }), restartWorker);
       if (!runtime.ready) return;
       latest = runtime.nextId++;
@@ -296,6 +456,7 @@
       }
     }
 
+    const tools = mountTools(root, view);
     const toResult = root.querySelector("#qmas-to-result");
     toResult.hidden = false;
     toResult.addEventListener("click", () => {
@@ -305,6 +466,7 @@
     });
 
     runtime.listeners.add(onMessage);
+    mountFinder(root, view);
     form.addEventListener("input", submit);
     form.addEventListener("change", (event) => {
       if (event.target.name === "edition") {

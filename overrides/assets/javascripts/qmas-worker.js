@@ -71,14 +71,17 @@ async function start() {
   }
   timings.wheel = since(t0);
 
-  // The whole boundary: qmas_core.assess_json(request_json: str) -> str.
-  const assessJson = pyodide.pyimport("qmas_core").assess_json;
-  if (typeof assessJson !== "function") {
-    throw new Error(`${manifest.wheel} has no qmas_core.assess_json`);
+  // The whole boundary: qmas_core.assess_json(request_json: str) -> str, and the
+  // eligible-university finder's find_universities_json(request_json: str) -> str.
+  const core = pyodide.pyimport("qmas_core");
+  const assessJson = core.assess_json;
+  const findJson = core.find_universities_json;
+  if (typeof assessJson !== "function" || typeof findJson !== "function") {
+    throw new Error(`${manifest.wheel} has no qmas_core.assess_json or find_universities_json`);
   }
   timings.core = since(t0);
 
-  return { pyodide, assessJson, manifest, timings };
+  return { pyodide, assessJson, findJson, manifest, timings };
 }
 
 const runtime = start();
@@ -107,6 +110,17 @@ function errorReply(id, error) {
 self.addEventListener("message", async (event) => {
   const message = event.data ?? {};
   const { id } = message;
+  if (message.type === "find") {
+    // {id, type: "find", query, lang} -> {id, type: "found", result}
+    try {
+      const { findJson } = await runtime;
+      const result = JSON.parse(findJson(JSON.stringify({ query: message.query, lang: message.lang })));
+      self.postMessage(Array.isArray(result.errors) ? { id, type: "invalid", errors: result.errors } : { id, type: "found", result });
+    } catch (error) {
+      self.postMessage(errorReply(id, error));
+    }
+    return;
+  }
   if (message.type !== "assess") {
     self.postMessage({ id, type: "error", message: `unknown message type: ${message.type}` });
     return;
