@@ -50,7 +50,7 @@ if str(ROOT) not in sys.path:  # `mkdocs build` does not put the project on sys.
     sys.path.insert(0, str(ROOT))
 
 import qmas_core  # noqa: E402
-from qmas_core import load, talent_list  # noqa: E402
+from qmas_core import load, talent_list, universities  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.qmas")
 
@@ -451,6 +451,12 @@ def build_sources(args, **_):
     return _render("sources.html", sources=rows)
 
 
+def build_answer_keys(args, **_):
+    """The deep-link vocabulary: every answer key, what it takes, and the tests that use it."""
+    _no_args(args, "answer-keys")
+    return _render("answer-keys.html", questions=qmas_core.questions(LANG))
+
+
 CALCULATOR_STRINGS = ROOT / "site_scripts" / "calculator_strings.toml"
 
 
@@ -481,6 +487,7 @@ def calculator_context(lang: str = LANG) -> dict:
         "ui": ui,
         "ui_json": ui_json,
         "talent_versions": talent_versions,
+        "universities": universities.list_info(),
         "lang": lang,
     }
 
@@ -508,4 +515,5 @@ BUILDERS = {
     "talent-list": build_talent_list,
     "sources": build_sources,
     "calculator": build_calculator,
+    "answer-keys": build_answer_keys,
 }
