@@ -86,6 +86,13 @@ def _best_case(p: Profile, edition: str, lang: str) -> dict | None:
     return {"total": best["total"], "eligible": best["eligible"], "passed": best["passed"], "assumed": unsure}
 
 
+def _what_to_check(key: str, lang: str) -> dict:
+    """For a "not sure" answer: what to look at to settle it, and where."""
+    q = question(key)
+    return {"key": key, "label": text(q["label"], lang), "check": text(q["check"], lang),
+            "sources": [source(s) for s in q["check_sources"]]}
+
+
 def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | None = None) -> dict:
     """Score `answers` under `edition` and explain it, in `lang` (en, zh-Hant or zh-Hans).
 
@@ -110,6 +117,7 @@ def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | No
         "unanswered": [k for k in used if k not in p.given and "default" not in question(k)],
         "unsure": [k for k in used if k in p.unsure and k not in p.given],
         "best_case": _best_case(p, edition, lang),
+        "checks": [_what_to_check(k, lang) for k in used if k in p.unsure and k not in p.given],
         "age": p["age"],
         "age_changes": _age_changes(p, edition, lang, now),
         "notes": [n for n in (text(meta.get("note"), lang), text(data.get("pass_note"), lang)) if n],

@@ -130,3 +130,11 @@ def test_birth_date_without_application_date_uses_today():
     today = dt.date.today()
     birth = today.replace(year=today.year - 30) if not (today.month == 2 and today.day == 29) else dt.date(today.year - 30, 3, 1)
     assert qmas_core.assess({"birth_date": birth.isoformat()}, "criteria-2024")["age"] == 30
+
+
+def test_unsure_answers_say_what_to_check_and_where():
+    result = qmas_core.assess({"eligible_university_postgraduate": None, "age": 30}, "criteria-2024")
+    [check] = result["checks"]
+    assert check["key"] == "eligible_university_postgraduate" and "Aggregate List" in check["check"]
+    assert check["sources"][0]["url"] == "https://www.immd.gov.hk/pdf/aggregate_list.pdf"
+    assert qmas_core.assess({"age": 30}, "criteria-2024")["checks"] == []

@@ -82,6 +82,9 @@ def test_not_sure_shows_best_case(calculator):
     shown = shown_result(page)
     assert shown["total"] == 2
     expect(page.get_by_test_id("best-case")).to_contain_text("4 of 12")
+    unsure = page.get_by_test_id("unsure")
+    expect(unsure).to_contain_text("Aggregate List of Eligible Universities")
+    expect(unsure.get_by_role("link").first).to_have_attribute("href", "https://www.immd.gov.hk/pdf/aggregate_list.pdf")
 
 
 def test_edition_follows_application_date(calculator):

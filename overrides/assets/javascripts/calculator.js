@@ -133,9 +133,12 @@
     }
     r.age_changes.forEach((c) => nodes.push(el("p", { class: "qmas-note", text: fill(c.on ? ui.age_change : ui.age_change_undated, { date: c.on, age: c.age, label: c.label }) })));
     if (r.best_case) nodes.push(el("p", { class: "qmas-note", "data-testid": "best-case", text: fill(ui.best_case, { total: totalText(ui, { ...r, total: r.best_case.total }) }) }));
-    if (r.unsure.length) {
+    if (r.checks.length) {
       nodes.push(el("h3", { text: ui.unsure_title }));
-      nodes.push(list(r.unsure.map((k) => questionLabel(form, k))));
+      nodes.push(list(r.checks.map((c) => el("span", {}, [
+        el("strong", { text: c.label }), document.createTextNode(" " + c.check + " "),
+        ...c.sources.map((s) => el("a", { href: s.url, rel: "noopener", text: s.title })),
+      ])), { "data-testid": "unsure" }));
     }
     const unanswered = r.unanswered.filter((k) => !r.unsure.includes(k));
     if (unanswered.length) {
