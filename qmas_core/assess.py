@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 from . import achievement, criteria_2024, points_245, prerequisites
-from .answers import InvalidAnswers, Profile, next_birthday, question, questions, validate
+from .answers import InvalidAnswers, Profile, age_on, next_birthday, question, questions, validate
 from .editions import get as get_edition
 from .load import LANGUAGES, rules, source, text
 
@@ -54,22 +54,39 @@ def _evaluate(p: Profile, edition: str, lang: str) -> dict:
     }
 
 
-def _age_changes(p: Profile, edition: str, lang: str, now: dict) -> list[dict]:
-    """What the next birthday (always within 12 months) changes: one row per factor or
-    prerequisite whose outcome moves, with the date when the birth date is known."""
-    if p["age"] is None or p["age"] >= question("age")["max"]:
+def _with_age(p: Profile, age: int) -> Profile:
+    return dataclasses.replace(p, values={**p.values, "age": age})
+
+
+def _differences(before: dict, after: dict, age: int, on: str | None, when: str) -> list[dict]:
+    """One row per factor or prerequisite whose outcome differs between two evaluations."""
+    rows = [
+        {"id": a["id"], "label": a["label"], "age": age, "on": on, "when": when, "score": a["score"], "score_after": b["score"]}
+        for a, b in zip(before["factors"], after["factors"]) if a["score"] != b["score"]
+    ]
+    return rows + [
+        {"id": a["id"], "label": a["label"], "age": age, "on": on, "when": when, "met": a["met"], "met_after": b["met"]}
+        for a, b in zip(before["prerequisites"], after["prerequisites"]) if a["met"] != b["met"]
+    ]
+
+
+def _age_changes(p: Profile, edition: str, lang: str, now: dict, today: dt.date) -> list[dict]:
+    """What birthdays change. `when` is "after_application": the next birthday after the
+    application date (always within 12 months; its date when the birth date is known), as if
+    the visitor applied later; or "before_application": a birthday between today and a
+    chosen application date, which the result already counts (applying earlier would not)."""
+    if p["age"] is None:
         return []
-    older = dataclasses.replace(p, values={**p.values, "age": p["age"] + 1})
-    later = _evaluate(older, edition, lang)
-    on = next_birthday(p["birth_date"], p["application_date"]).isoformat() if p["birth_date"] else None
-    changes = [
-        {"id": a["id"], "label": a["label"], "age": p["age"] + 1, "on": on, "score": a["score"], "score_after": b["score"]}
-        for a, b in zip(now["factors"], later["factors"]) if a["score"] != b["score"]
-    ]
-    changes += [
-        {"id": a["id"], "label": a["label"], "age": p["age"] + 1, "on": on, "met": a["met"], "met_after": b["met"]}
-        for a, b in zip(now["prerequisites"], later["prerequisites"]) if a["met"] != b["met"]
-    ]
+    changes = []
+    birth, applying = p["birth_date"], p["application_date"]
+    if birth and applying and applying > today:
+        age_today = age_on(birth, today)
+        if age_today < p["age"]:
+            on = next_birthday(birth, today).isoformat()
+            changes += _differences(_evaluate(_with_age(p, age_today), edition, lang), now, p["age"], on, "before_application")
+    if p["age"] < question("age")["max"]:
+        on = next_birthday(birth, applying).isoformat() if birth else None
+        changes += _differences(now, _evaluate(_with_age(p, p["age"] + 1), edition, lang), p["age"] + 1, on, "after_application")
     return changes
 
 
@@ -119,7 +136,7 @@ def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | No
         "best_case": _best_case(p, edition, lang),
         "checks": [_what_to_check(k, lang) for k in used if k in p.unsure and k not in p.given],
         "age": p["age"],
-        "age_changes": _age_changes(p, edition, lang, now),
+        "age_changes": _age_changes(p, edition, lang, now, today or dt.date.today()),
         "notes": [n for n in (text(meta.get("note"), lang), text(data.get("pass_note"), lang)) if n],
         "sources": [source(s) for s in rule_sources],
     }

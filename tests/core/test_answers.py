@@ -112,7 +112,7 @@ def test_birthday_that_changes_points_is_reported():
     result = qmas_core.assess({"birth_date": "1985-03-10", "application_date": "2025-03-09"}, "points-245")
     assert result["age"] == 39
     assert result["age_changes"] == [
-        {"id": "age", "label": "Age", "age": 40, "on": "2025-03-10", "score": 30, "score_after": 20}
+        {"id": "age", "label": "Age", "age": 40, "on": "2025-03-10", "when": "after_application", "score": 30, "score_after": 20}
     ]
 
 
@@ -123,7 +123,7 @@ def test_birthday_that_changes_nothing_is_not_reported():
 def test_turning_18_reports_the_prerequisite():
     changes = qmas_core.assess({"age": 17}, "criteria-2024")["age_changes"]
     assert changes == [{"id": "age_18", "label": "Aged 18 or above when applying", "age": 18, "on": None,
-                        "met": False, "met_after": True}]
+                        "when": "after_application", "met": False, "met_after": True}]
 
 
 def test_birth_date_without_application_date_uses_today():
@@ -138,3 +138,18 @@ def test_unsure_answers_say_what_to_check_and_where():
     assert check["key"] == "eligible_university_postgraduate" and "Aggregate List" in check["check"]
     assert check["sources"][0]["url"] == "https://www.immd.gov.hk/pdf/aggregate_list.pdf"
     assert qmas_core.assess({"age": 30}, "criteria-2024")["checks"] == []
+
+
+def test_birthday_before_a_chosen_application_date_is_reported():
+    # 39 today, 40 by the application date: the result counts 40, and says what applying earlier keeps.
+    result = qmas_core.assess({"birth_date": "1986-01-15", "application_date": "2026-03-01"}, "points-245",
+                              today=dt.date(2025, 12, 1))
+    assert result["age"] == 40 and result["factors"][0]["score"] == 20
+    assert result["age_changes"] == [{"id": "age", "label": "Age", "age": 40, "on": "2026-01-15",
+                                      "when": "before_application", "score": 30, "score_after": 20}]
+
+
+def test_no_before_application_row_when_the_date_is_past():
+    result = qmas_core.assess({"birth_date": "1986-01-15", "application_date": "2026-03-01"}, "points-245",
+                              today=dt.date(2026, 6, 1))
+    assert [c["when"] for c in result["age_changes"]] == []

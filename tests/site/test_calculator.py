@@ -129,3 +129,28 @@ def test_phone_width_has_no_horizontal_scroll(browser, served_site):
 def test_form_words_all_resolved(site_dir):
     html = (site_dir / "calculator" / "index.html").read_text("utf-8")
     assert "built-in method" not in html and "{{" not in html and "ui." not in html
+
+
+def test_birthday_before_the_application_date_is_explained(calculator):
+    page, _ = calculator
+    fill_answers(page, "points-245", {"birth_date": "2000-01-01", "application_date": "2099-12-31"})
+    shown_result(page)
+    # 99 by then: the note says which birthday, before the chosen date, changes a factor.
+    expect(page.get_by_test_id("birthday").first).to_be_visible()
+
+
+def test_finder_and_comparison_by_keyboard_alone(page, served_site):
+    open_calculator(page, served_site, "#edition=criteria-2024&age=30")
+    page.locator("#qmas-finder-input").focus()
+    page.keyboard.type("ucl")
+    first = page.get_by_test_id("finder-results").locator("li").first
+    expect(first).to_have_attribute("data-name", "University College London", timeout=READY_TIMEOUT)
+    page.keyboard.press("Tab")  # onto the first result's "Choose" button
+    expect(first.get_by_role("button")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#qmas-finder-yes")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("input[name='eligible_university_postgraduate'][value='yes']")).to_be_checked()
+    assert shown_result(page)["factors"]["eligible_university_degree"] == 1
+    # The other General Points Test edition, side by side, for the same answers.
+    expect(page.get_by_test_id("compare")).to_contain_text("245")

@@ -131,7 +131,10 @@
       nodes.push(el("h3", { text: ui.unmet_title }));
       nodes.push(list(unmet.map((p) => p.label + " — " + p.reason), { "data-testid": "unmet" }));
     }
-    r.age_changes.forEach((c) => nodes.push(el("p", { class: "qmas-note", text: fill(c.on ? ui.age_change : ui.age_change_undated, { date: c.on, age: c.age, label: c.label }) })));
+    r.age_changes.forEach((c) => {
+      const template = c.when === "before_application" ? ui.age_change_before : c.on ? ui.age_change : ui.age_change_undated;
+      nodes.push(el("p", { class: "qmas-note qmas-birthday", "data-testid": "birthday", text: fill(template, { date: c.on, age: c.age, label: c.label }) }));
+    });
     if (r.best_case) nodes.push(el("p", { class: "qmas-note", "data-testid": "best-case", text: fill(ui.best_case, { total: totalText(ui, { ...r, total: r.best_case.total }) }) }));
     if (r.checks.length) {
       nodes.push(el("h3", { text: ui.unsure_title }));
