@@ -21,6 +21,30 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CHINESE_FORMS = {"chinese", "putonghua", "mandarin", "cantonese"}
 
 
+class Message(str):
+    """An error message: the English text (a plain str), with what it takes to say it in another
+    language (rules/errors.toml)."""
+
+    def __new__(cls, key: str, **fields):
+        text = super().__new__(cls, _message_text(key, "en", fields))
+        text.key, text.fields = key, fields
+        return text
+
+    def in_language(self, lang: str) -> str:
+        return _message_text(self.key, lang, self.fields)
+
+
+def _message_text(key: str, lang: str, fields: dict) -> str:
+    from .load import text
+    return text(rules("errors")["messages"][key], lang).format(**fields)
+
+
+def localized(errors: list[dict], lang: str) -> list[dict]:
+    """`errors` with each Message in `lang` (other messages unchanged)."""
+    return [{**e, "message": e["message"].in_language(lang)} if isinstance(e["message"], Message) else e
+            for e in errors]
+
+
 class InvalidAnswers(ValueError):
     """Bad input. `.errors` lists every problem as `{"field", "message"}`."""
 
@@ -69,38 +93,38 @@ def next_birthday(birth: dt.date, after: dt.date) -> dt.date:
 
 def _number(value, q: dict, whole: bool) -> tuple[float | int | None, str | None]:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None, f"must be a number, not {type(value).__name__}"
+        return None, Message("not_a_number", kind=type(value).__name__)
     if isinstance(value, float) and not math.isfinite(value):
-        return None, "must be a finite number"
+        return None, Message("not_finite")
     if whole:
         if isinstance(value, float) and not value.is_integer():
-            return None, "must be a whole number"
+            return None, Message("not_whole")
         value = int(value)
     low = q.get("min", 0 if q["type"] != "money" else -MONEY_LIMIT)
     high = q.get("max", MONEY_LIMIT)
     if value < low or value > high:
-        return None, f"must be between {low:,} and {high:,}"
+        return None, Message("out_of_range", low=f"{low:,}", high=f"{high:,}")
     return value, None
 
 
 def _date(value) -> tuple[dt.date | None, str | None]:
     if not isinstance(value, str) or not ISO_DATE.match(value):
-        return None, "must be a date written YYYY-MM-DD"
+        return None, Message("not_date")
     try:
         return dt.date.fromisoformat(value), None
     except ValueError:
-        return None, "is not a real calendar date"
+        return None, Message("not_real_date")
 
 
 def _languages(value, q: dict) -> tuple[list | None, str | None]:
     if not isinstance(value, list):
-        return None, "must be a list of language names, e.g. [\"chinese\", \"english\"]"
+        return None, Message("not_language_list")
     if len(value) > q["max_items"]:
-        return None, f"can list at most {q['max_items']} languages"
+        return None, Message("too_many_languages", max_items=q["max_items"])
     names = []
     for item in value:
         if not isinstance(item, str) or not LANGUAGE_NAME.match(item.strip()):
-            return None, "each language must be a name of 1 to 40 printable characters"
+            return None, Message("bad_language_name")
         name = item.strip().lower()
         name = "chinese" if name in CHINESE_FORMS else name
         if name not in names:
@@ -113,11 +137,11 @@ def _check(key: str, value, q: dict):
     if kind in ("int", "years", "money"):
         return _number(value, q, whole=kind == "int")
     if kind == "bool":
-        return (value, None) if isinstance(value, bool) else (None, "must be true or false")
+        return (value, None) if isinstance(value, bool) else (None, Message("not_bool"))
     if kind == "choice":
         if isinstance(value, str) and value in q["choices"]:
             return value, None
-        return None, "must be one of: " + ", ".join(q["choices"])
+        return None, Message("not_choice", choices=", ".join(q["choices"]))
     if kind == "languages":
         return _languages(value, q)
     if kind == "talent_list":
@@ -125,16 +149,17 @@ def _check(key: str, value, q: dict):
             return value, None
         if isinstance(value, str) and talent_list.profession(value):
             return value, None
-        return None, "must be true, false or the id of a Talent List profession"
+        return None, Message("not_talent")
     if kind == "date":
         return _date(value)
     raise AssertionError(f"unknown question type {kind!r}")
 
 
-def validate(answers, today: dt.date | None = None) -> Profile:
-    """Check `answers` against the vocabulary; raise InvalidAnswers listing every problem."""
+def validate(answers, today: dt.date | None = None, lang: str = "en") -> Profile:
+    """Check `answers` against the vocabulary; raise InvalidAnswers listing every problem, in
+    `lang` (en, zh-Hant or zh-Hans)."""
     if not isinstance(answers, dict):
-        raise InvalidAnswers([{"field": "answers", "message": "must be an object of answer keys"}])
+        raise InvalidAnswers(localized([{"field": "answers", "message": Message("not_object")}], lang))
     known = {q["key"]: q for q in questions()}
     errors: list[dict] = []
     values = {key: q.get("default") for key, q in known.items()}
@@ -142,7 +167,7 @@ def validate(answers, today: dt.date | None = None) -> Profile:
     for key, value in answers.items():
         if key not in known:
             shown = key if isinstance(key, str) and len(key) <= 60 else repr(key)[:60]
-            errors.append({"field": shown, "message": "is not an answer key; allowed: " + ", ".join(known)})
+            errors.append({"field": shown, "message": Message("unknown_key", allowed=", ".join(known))})
             continue
         if value is None:
             unsure.add(key)
@@ -155,7 +180,7 @@ def validate(answers, today: dt.date | None = None) -> Profile:
             given.add(key)
     _cross_check(values, given, errors, today or dt.date.today())
     if errors:
-        raise InvalidAnswers(errors)
+        raise InvalidAnswers(localized(errors, lang))
     return Profile(values, given, unsure)
 
 
@@ -163,19 +188,19 @@ def _cross_check(values: dict, given: set, errors: list, today: dt.date) -> None
     for q in questions():
         outer = q.get("within")
         if outer and {q["key"], outer} <= given and values[q["key"]] > values[outer]:
-            errors.append({"field": q["key"], "message": f"cannot be more than {outer} ({values[outer]:g})"})
+            errors.append({"field": q["key"], "message": Message("more_than", outer=outer, value=f"{values[outer]:g}")})
     if "birth_date" in given:
         if "age" in given:
-            errors.append({"field": "birth_date", "message": "give either age or birth_date, not both"})
+            errors.append({"field": "birth_date", "message": Message("age_or_birth_date")})
             return
         on = values["application_date"] or today
         if values["birth_date"] > on:
-            errors.append({"field": "birth_date", "message": "must be before the application date"})
+            errors.append({"field": "birth_date", "message": Message("birth_after_application")})
             return
         age = age_on(values["birth_date"], on)
         limit = question("age")["max"]
         if age > limit:
-            errors.append({"field": "birth_date", "message": f"gives an age of {age}, above {limit}"})
+            errors.append({"field": "birth_date", "message": Message("age_above", age=age, limit=limit)})
             return
         values["age"] = age
         values["application_date"] = on

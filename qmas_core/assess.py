@@ -117,7 +117,7 @@ def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | No
     its least favourable value and is listed in `unanswered`. Raises InvalidAnswers on bad input.
     """
     _check_call(edition, lang)
-    p = validate(answers, today=today)
+    p = validate(answers, today=today, lang=lang)
     data, meta = rules(edition), get_edition(edition)
     now = _evaluate(p, edition, lang)
     used = used_keys(edition)
