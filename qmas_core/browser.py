@@ -41,12 +41,12 @@ def assess_json(request: str) -> str:
     force today); `{"result", …extras}` or `{"errors": [{field, message}]}` out."""
     try:
         call = json.loads(request)
-    except ValueError:
+    except (ValueError, TypeError, RecursionError):  # RecursionError: absurdly deep nesting
         call = None
     if not isinstance(call, dict):
         return json.dumps({"errors": [{"field": "request", "message": "must be a JSON object"}]})
     include = call.get("include", [])
-    if not isinstance(include, list) or not set(include) <= set(EXTRAS):
+    if not isinstance(include, list) or not all(isinstance(x, str) and x in EXTRAS for x in include):
         return json.dumps({"errors": [{"field": "include", "message": "must be a list of: " + ", ".join(EXTRAS)}]})
     try:
         out = report(call.get("answers", {}), call.get("edition") or edition_for(), call.get("lang", "en"), tuple(include))
@@ -58,7 +58,10 @@ def assess_json(request: str) -> str:
 def find_universities_json(request: str) -> str:
     """`{"query", "limit", "lang"}` as JSON in; the finder's result or `{"errors": [...]}` out."""
     try:
-        call = json.loads(request)
+        try:
+            call = json.loads(request)
+        except (TypeError, RecursionError):
+            call = None
         if not isinstance(call, dict):
             raise ValueError("must be a JSON object")
         return json.dumps(find(call.get("query", ""), call.get("limit", 8), call.get("lang", "en")), ensure_ascii=False)
