@@ -14,7 +14,7 @@
   // ---- Strings of the interface (rendered into the page by the build, per language). ----
   function uiStrings(root) {
     const node = root.querySelector("#qmas-ui");
-    return node ? JSON.parse(node.textContent) : {};
+    return node ? JSON.parse(node.dataset.ui) : {};
   }
 
   function fill(template, values) {
@@ -414,7 +414,7 @@
     const sent = {}; // request id -> the fragment it scored, so the page says what it shows
 
     // A link's answers win; otherwise answers the visitor chose to keep on this device.
-    const link = parseFragment(form, location.hash || stored() || "");
+    const link = parseFragment(form, location.hash || stored() || "", view.ui);
     Object.entries(link.answers).forEach(([key, value]) => writeAnswer(form, key, value));
     if (link.edition) {
       form.querySelector("input[name=edition][value='" + link.edition + "']").checked = true;

@@ -5,9 +5,29 @@
   "use strict";
 
   const MAX_FRAGMENT = 4000;
+  // English wording; the page passes its own language's words (calculator_strings.toml).
+  const WORDS = {
+    link_too_long: "is too long ({length} characters); it was ignored",
+    link_bad_encoding: "is not valid URL encoding",
+    link_bad_edition: "must be one of: {allowed}",
+    link_unknown_key: "is not an answer key",
+    link_bad_value: "has a value that cannot be used: {value}",
+    link_empty_key: "(no name)",
+  };
+
+  // A field as the visitor can read it: without control characters, or "(no name)".
+  function fieldName(words, raw) {
+    const visible = raw.replace(/[\u0000-\u001f\u007f-\u009f]/g, "").slice(0, 40);
+    return visible.trim() ? visible : say(words, "link_empty_key", {});
+  }
+
+  function say(words, key, values) {
+    return String((words && words[key]) || WORDS[key]).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+  }
 
   // Format: #edition=criteria-2024&age=30&good_languages=chinese,english&stem_degree=unsure
-  const BOOL_WORDS = { yes: true, true: true, no: false, false: false };
+  // Maps without a prototype, so "constructor" or "__proto__" in a link is just an unknown word.
+  const BOOL_WORDS = new Map([["yes", true], ["true", true], ["no", false], ["false", false]]);
 
   function optionValues(form, key) {
     const field = form.elements[key];
@@ -16,17 +36,17 @@
 
   // Returns {edition, answers, problems}: every value checked against the form's own options;
   // whatever does not fit is reported in plain words and ignored.
-  function parseFragment(form, fragment) {
+  function parseFragment(form, fragment, words) {
     const out = { edition: null, answers: {}, problems: [] };
     let text = String(fragment || "").replace(/^#/, "");
     if (!text) return out;
     if (text.length > MAX_FRAGMENT) {
-      out.problems.push({ field: "link", message: "is too long (" + text.length + " characters); it was ignored" });
+      out.problems.push({ field: "link", message: say(words, "link_too_long", { length: text.length }) });
       return out;
     }
     const editions = Array.from(form.querySelectorAll("input[name=edition]"), (r) => r.value);
-    const types = {};
-    form.querySelectorAll(".qmas-question").forEach((n) => { types[n.dataset.key] = n.dataset.type; });
+    const types = new Map();
+    form.querySelectorAll(".qmas-question").forEach((n) => { types.set(n.dataset.key, n.dataset.type); });
     for (const part of text.split("&")) {
       if (!part) continue;
       const eq = part.indexOf("=");
@@ -35,19 +55,19 @@
         key = decodeURIComponent((eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, " "));
         raw = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, " "));
       } catch (error) {
-        out.problems.push({ field: part.slice(0, 40), message: "is not valid URL encoding" });
+        out.problems.push({ field: fieldName(words, part), message: say(words, "link_bad_encoding", {}) });
         continue;
       }
-      const shown = key.slice(0, 40);
+      const shown = fieldName(words, key);
       if (key === "edition") {
         if (editions.includes(raw)) out.edition = raw;
-        else out.problems.push({ field: "edition", message: "must be one of: " + editions.join(", ") });
+        else out.problems.push({ field: "edition", message: say(words, "link_bad_edition", { allowed: editions.join(", ") }) });
         continue;
       }
       if (key === "lang") continue; // the page's language is in its path
-      const type = types[key];
+      const type = types.get(key);
       if (!type) {
-        out.problems.push({ field: shown, message: "is not an answer key" });
+        out.problems.push({ field: shown, message: say(words, "link_unknown_key", {}) });
         continue;
       }
       if (raw === "unsure") {
@@ -56,11 +76,11 @@
       }
       let value;
       if (type === "bool") {
-        value = BOOL_WORDS[raw.toLowerCase()];
+        value = BOOL_WORDS.get(raw.toLowerCase());
       } else if (type === "choice") {
         value = optionValues(form, key).includes(raw) && raw !== "unsure" ? raw : undefined;
       } else if (type === "talent_list") {
-        if (raw in BOOL_WORDS) value = BOOL_WORDS[raw];
+        if (BOOL_WORDS.has(raw)) value = BOOL_WORDS.get(raw);
         else value = optionValues(form, key).includes(raw) && !["yes", "no", "unsure"].includes(raw) ? raw : undefined;
       } else if (type === "languages") {
         const names = raw.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
@@ -70,7 +90,7 @@
       } else {
         value = /^-?\d+(\.\d+)?$/.test(raw) && raw.length <= 16 ? Number(raw) : undefined;
       }
-      if (value === undefined) out.problems.push({ field: shown, message: "has a value that cannot be used: " + JSON.stringify(raw.slice(0, 40)) });
+      if (value === undefined) out.problems.push({ field: shown, message: say(words, "link_bad_value", { value: JSON.stringify(raw.slice(0, 40)) }) });
       else out.answers[key] = value;
     }
     return out;
