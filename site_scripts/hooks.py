@@ -22,9 +22,13 @@ Markers (arguments in brackets are optional):
     qmas:sources                      the sources cited by the rule data
     qmas:calculator                   overrides/partials/qmas/calculator.html, if present
 
+Every table is rendered in the language of the page it is on (``en``, ``zh-Hant`` or
+``zh-Hans``: the mkdocs-static-i18n build in progress, see ``site_scripts/i18n.py``): the rule
+data's own texts through ``qmas_core``, the tables' words from ``site_strings.toml``.
+
 ``on_post_build`` copies the Pyodide runtime and the qmas_core wheel into the site
 (``site_scripts.pyodide_files.copy_runtime`` and ``site_scripts.wheel.build_into_site``)
-when those modules are there.
+when those modules are there, once: the other languages' builds share the site root's copy.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
@@ -51,6 +55,7 @@ if str(ROOT) not in sys.path:  # `mkdocs build` does not put the project on sys.
 
 import qmas_core  # noqa: E402
 from qmas_core import load, talent_list, universities  # noqa: E402
+from site_scripts import i18n as site_i18n  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.qmas")
 
@@ -58,9 +63,10 @@ MARKER = re.compile(r"<!--\s*qmas:(?P<name>[^\s>]*)(?P<args>.*?)-->", re.DOTALL)
 UNCLOSED = re.compile(r"<!--\s*qmas:")
 TEMPLATES = "partials/qmas/"
 CALCULATOR_TEMPLATE = TEMPLATES + "calculator.html"
-LANG = "en"
+LANG = "en"  # the default; a page's own language is _lang()
+SITE_STRINGS = ROOT / "site_scripts" / "site_strings.toml"
 
-_state: dict = {}
+_state: dict = {"lang": LANG}
 
 
 # --------------------------------------------------------------------------- MkDocs events
@@ -79,6 +85,8 @@ def on_config(config, **kwargs):
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
+    _state["lang"] = site_i18n.language(config)
+
     def replace(match: re.Match) -> str:
         name, args = match["name"], match["args"].split()
         builder = BUILDERS.get(name)
@@ -103,6 +111,8 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 def on_post_build(config, **kwargs):
     """Copy the Pyodide runtime, then build the wheel (it reads the copied lock file)."""
+    if site_i18n.nested_build(config):
+        return  # another language's build: the runtime is at the site root already
     site_dir = config["site_dir"]
     if str(ROOT) not in sys.path:  # MkDocs restores sys.path after loading this module
         sys.path.insert(0, str(ROOT))
@@ -127,12 +137,35 @@ class MarkerError(ValueError):
     """A marker's arguments or the data behind it cannot be shown."""
 
 
+def _lang() -> str:
+    return _state.get("lang", LANG)
+
+
+def site_strings(lang: str = LANG) -> dict[str, str]:
+    """The tables' own words (site_strings.toml) in one language."""
+    if "site_strings" not in _state:
+        _state["site_strings"] = tomllib.loads(SITE_STRINGS.read_text("utf-8"))["strings"]
+    return {key: load.text(value, lang) for key, value in _state["site_strings"].items()}
+
+
+def _t(name: str, /, **values) -> str:
+    """One of the tables' words in the page's language, with its {placeholders} filled."""
+    return site_strings(_lang())[name].format(**values)
+
+
+def _tr(name: str, /, **values) -> Markup:
+    """For templates: like _t, but the values may be markup (a link, a date) and the rest is
+    escaped."""
+    return Markup(escape(site_strings(_lang())[name])).format(**values)
+
+
 def _render(template: str, **context) -> str:
-    return _state["env"].get_template(TEMPLATES + template).render(**context)
+    return _state["env"].get_template(TEMPLATES + template).render(
+        lang=_lang(), t=site_strings(_lang()), tr=_tr, sp=" " if _lang() == "en" else "", **context)
 
 
 def _text(value) -> str:
-    return load.text(value, LANG)
+    return load.text(value, _lang())
 
 
 def _sources(ids) -> list[dict]:
@@ -167,7 +200,7 @@ def _edition(edition_id: str) -> dict:
     raw = next((e for e in load.rules("editions")["editions"] if e["id"] == edition_id), None)
     if raw is None:
         raise MarkerError(f"unknown edition {edition_id!r}")
-    current = next(e for e in qmas_core.editions(LANG, _state["today"]) if e["id"] == edition_id)
+    current = next(e for e in qmas_core.editions(_lang(), _state["today"]) if e["id"] == edition_id)
     return {**current, "sources": _sources(raw.get("sources", []))}
 
 
@@ -177,7 +210,7 @@ def _edition(edition_id: str) -> dict:
 def build_editions(args, **_):
     _no_args(args, "editions")
     rows = []
-    for e in qmas_core.editions(LANG, _state["today"]):
+    for e in qmas_core.editions(_lang(), _state["today"]):
         data = _edition_rules(e["id"])
         rows.append({**_edition(e["id"]), "pass_mark": data["pass_mark"], "maximum": data["maximum"],
                      "shape": "points" if "factors" in data else "criteria"})
@@ -185,7 +218,7 @@ def build_editions(args, **_):
 
 
 def build_prerequisites(args, **_):
-    every = [e["id"] for e in qmas_core.editions(LANG, _state["today"])]
+    every = [e["id"] for e in qmas_core.editions(_lang(), _state["today"])]
     if len(args) > 1:
         raise MarkerError("takes at most one edition id")
     columns = args or every
@@ -206,12 +239,6 @@ def build_prerequisites(args, **_):
                    single=bool(args))
 
 
-LANGUAGE_LABELS = {
-    "chinese_and_english": "Good written and spoken Chinese (Putonghua or Cantonese) and English",
-    "chinese_or_english_and_foreign": "Good written and spoken Chinese or English, plus fluency "
-                                      "(written and spoken) in at least one foreign language",
-    "chinese_or_english": "Good written and spoken Chinese (Putonghua or Cantonese) or English",
-}
 FACTOR_BASE_KEYS = {"id", "max", "uses", "sources", "label", "description"}
 
 
@@ -224,13 +251,13 @@ def _factor_age(f):
     rows = []
     for band in f["bands"]:
         _check_keys(band, {"min", "max", "points"}, "age band")
-        label = f"{band['min']} to {band['max']}" if "max" in band else f"{band['min']} or over"
+        label = _t("age_band", **band) if "max" in band else _t("age_band_open", **band)
         rows.append(_row(label, band["points"], "band"))
     return rows, [], {"bands"}
 
 
 def _factor_qualification(f):
-    question = next(q for q in qmas_core.questions(LANG) if q["key"] == "qualification")
+    question = next(q for q in qmas_core.questions(_lang()) if q["key"] == "qualification")
     labels = {c["value"]: c["label"] for c in question["choices"]}
     levels = list(f["levels"].items())[::-1]
     levels.sort(key=lambda item: -item[1])
@@ -239,8 +266,7 @@ def _factor_qualification(f):
         if level not in labels:
             raise MarkerError(f"qualification level {level!r} has no label in questions.toml")
         rows.append(_row(labels[level], points, "level"))
-    rows.append(_row("Bonus: a bachelor's or higher degree awarded by an internationally "
-                     "recognised renowned institution", f["renowned_bonus"], "bonus"))
+    rows.append(_row(_t("renowned_bonus"), f["renowned_bonus"], "bonus"))
     return rows, [_text(f["renowned_note"])], {"levels", "renowned_bonus", "renowned_note"}
 
 
@@ -248,14 +274,10 @@ def _factor_work_experience(f):
     rows = []
     for tier in f["tiers"]:
         _check_keys(tier, {"work_years", "senior_years", "points"}, "work tier")
-        label = f"At least {tier['work_years']} years"
-        if tier["senior_years"]:
-            label += f", including at least {tier['senior_years']} in a senior role"
+        label = _t("work_tier_senior" if tier["senior_years"] else "work_tier", **tier)
         rows.append(_row(label, tier["points"], "tier"))
-    rows.append(_row(f"Bonus: at least {f['international']['years']} years of international "
-                     "work experience", f["international"]["points"], "bonus"))
-    rows.append(_row(f"Bonus: at least {f['multinational']['years']} years in multinational "
-                     "companies or renowned enterprises", f["multinational"]["points"], "bonus"))
+    rows.append(_row(_t("international_bonus", **f["international"]), f["international"]["points"], "bonus"))
+    rows.append(_row(_t("multinational_bonus", **f["multinational"]), f["multinational"]["points"], "bonus"))
     return rows, [_text(f["multinational_note"])], {"tiers", "international", "multinational",
                                                     "multinational_note"}
 
@@ -265,36 +287,35 @@ def _factor_talent_list(f):
     for version in f["list_versions"]:
         if version not in known:
             raise MarkerError(f"Talent List version {version!r} is not in the data")
-    rows = [_row("Meets the specifications of a profession on the Talent List", f["points"], "item")]
+    rows = [_row(_t("talent_list_row"), f["points"], "item")]
     return rows, [], {"points", "list_versions"}
 
 
 def _factor_language(f):
     keys = ("chinese_and_english", "chinese_or_english_and_foreign", "chinese_or_english")
-    rows = [_row(LANGUAGE_LABELS[k], f[k], "level") for k in keys]
+    rows = [_row(_t(f"language_{k}"), f[k], "level") for k in keys]
     return rows, [], set(keys)
 
 
 def _factor_family(f):
     rows = [
-        _row("At least one immediate family member (married spouse, parent, sibling or child) who "
-             "is a Hong Kong permanent resident living in Hong Kong", f["hk_family"], "bonus"),
-        _row("Accompanying married spouse educated to degree level or above", f["spouse_degree"],
-             "bonus"),
-        _row("Each accompanying unmarried dependent child under 18", f["per_child"], "bonus",
-             display=f"+{f['per_child']} each, at most {f['children_max']}"),
+        _row(_t("family_hk"), f["hk_family"], "bonus"),
+        _row(_t("family_spouse"), f["spouse_degree"], "bonus"),
+        _row(_t("family_child"), f["per_child"], "bonus",
+             display=_t("family_child_points", points=f["per_child"], maximum=f["children_max"])),
     ]
     return rows, [_text(f["together_note"])], {"hk_family", "spouse_degree", "per_child",
                                                "children_max", "together_note"}
 
 
+# Each factor's renderer; how it counts is site_strings.toml's counting_<factor id>.
 FACTORS = {
-    "age": (_factor_age, "The single band for your age counts."),
-    "qualification": (_factor_qualification, "The single highest qualification counts, plus the bonus."),
-    "work_experience": (_factor_work_experience, "The single highest tier counts, plus each bonus met."),
-    "talent_list": (_factor_talent_list, "All or nothing."),
-    "language": (_factor_language, "The single highest line counts."),
-    "family": (_factor_family, "Cumulative, up to the maximum."),
+    "age": _factor_age,
+    "qualification": _factor_qualification,
+    "work_experience": _factor_work_experience,
+    "talent_list": _factor_talent_list,
+    "language": _factor_language,
+    "family": _factor_family,
 }
 
 
@@ -305,7 +326,7 @@ def points_245_factors() -> list[dict]:
     for f in data["factors"]:
         if f["id"] not in FACTORS:
             raise MarkerError(f"factor {f['id']!r} has no renderer in site_scripts/hooks.py")
-        builder, counting = FACTORS[f["id"]]
+        builder, counting = FACTORS[f["id"]], _t(f"counting_{f['id']}")
         rows, notes, used = builder(f)
         _check_keys(f, FACTOR_BASE_KEYS | used, f"factor {f['id']}")
         out.append({"id": f["id"], "label": _text(f["label"]), "max": f["max"],
@@ -350,9 +371,13 @@ def criteria_2024_rows() -> list[dict]:
         _check_keys(c, known, f"criterion {c['id']}")
         if c["area"] not in data["areas"]:
             raise MarkerError(f"criterion {c['id']} is in unknown area {c['area']!r}")
+        # The page's language; beside it, the official Simplified wording (on zh-Hans pages
+        # the label is that wording).
+        lang = _lang()
         rows.append({
             "id": c["id"], "number": c["number"], "area": c["area"],
-            "label": c["label"]["en"], "zh_hans": c["label"].get("zh-Hans"),
+            "label": load.text(c["label"], lang), "label_en": c["label"]["en"],
+            "zh_hans": c["label"].get("zh-Hans"),
             "official_wording": c.get("wording", "official") == "official",
             "note": _text(c.get("note")), "requires": by_key.get(c.get("requires")),
             "sources": _sources(c["sources"]),
@@ -364,7 +389,7 @@ def build_criteria_2024(args, **_):
     _no_args(args, "criteria-2024")
     data = load.rules("criteria-2024")
     rows = criteria_2024_rows()
-    areas = [{"id": a, "label": _text(label), "zh_hans": label.get("zh-Hans"),
+    areas = [{"id": a, "label": _text(label), "zh_hans": label.get("zh-Hans") if _lang() == "en" else None,
               "criteria": [r for r in rows if r["area"] == a]} for a, label in data["areas"].items()]
     if sum(len(a["criteria"]) for a in areas) != data["maximum"]:
         raise MarkerError(f"{len(rows)} criteria, but maximum is {data['maximum']}")
@@ -412,8 +437,11 @@ def talent_list_version(version_id: str) -> dict:
             _check_keys(p, PROFESSION_KEYS, f"profession {p['id']}")
             evidence = p.get("evidence") or []
             professions.append({**dict.fromkeys(PROFESSION_KEYS), **p, "evidence": [_link(u) for u in
-                                                  ([evidence] if isinstance(evidence, str) else evidence)]})
+                                                  ([evidence] if isinstance(evidence, str) else evidence)],
+                                "name": talent_list.name(p, _lang()),
+                                "zh_hans": talent_list.name(p, "zh-Hans") if p.get("zh_hant") else None})
         segments.append({"id": s["id"], "en": s["en"], "zh_hant": s.get("zh_hant"),
+                         "name": talent_list.name(s, _lang()),
                          "expected_count": s.get("expected_count"),
                          "notes": [n for n in (s.get("note"), s.get("segment_note")) if n],
                          "professions": professions})
@@ -447,14 +475,15 @@ def build_sources(args, **_):
     rows = []
     for source_id, entry in load.rules("sources").items():
         _check_keys(entry, {"kind", "title", "url", "revised", "note"}, f"source {source_id}")
-        rows.append({"id": source_id, "revised": None, "note": None, **entry})
+        rows.append({"id": source_id, "revised": None, **entry, "note": _text(entry.get("note")) or None,
+                     "kind_label": _t(f"kind_{entry['kind']}")})
     return _render("sources.html", sources=rows)
 
 
 def build_answer_keys(args, **_):
     """The deep-link vocabulary: every answer key, what it takes, and the tests that use it."""
     _no_args(args, "answer-keys")
-    return _render("answer-keys.html", questions=qmas_core.questions(LANG))
+    return _render("answer-keys.html", questions=qmas_core.questions(_lang()))
 
 
 CALCULATOR_STRINGS = ROOT / "site_scripts" / "calculator_strings.toml"
@@ -502,7 +531,7 @@ def build_calculator(args, page, config, **_):
             raise
         log.info("qmas: %s not written yet; the calculator marker renders nothing", CALCULATOR_TEMPLATE)
         return ""
-    return template.render(**calculator_context(), base_url=get_relative_url(".", page.url),
+    return template.render(**calculator_context(_lang()), base_url=get_relative_url(".", page.url),
                            page=page, config=config)
 
 

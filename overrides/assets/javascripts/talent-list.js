@@ -43,9 +43,12 @@
         shown += visible;
       });
       const filtered = segment !== "" || query !== "";
-      status.textContent = filtered
-        ? "Showing " + shown + " of " + items.length + " confirmed professions (the official list has " + official + ")."
-        : items.length + " confirmed professions shown (the official list has " + official + ").";
+      // The words come with the form, in the page's language (data-status-filtered/-all).
+      const template = form.getAttribute(filtered ? "data-status-filtered" : "data-status-all") ||
+        (filtered ? "Showing {shown} of {count} confirmed professions (the official list has {official})."
+                  : "{count} confirmed professions shown (the official list has {official}).");
+      const values = { shown: shown, count: items.length, official: official };
+      status.textContent = template.replace(/\{(\w+)\}/g, function (_, name) { return name in values ? String(values[name]) : ""; });
       if (empty) empty.hidden = !(filtered && shown === 0 && query !== "");
     }
 
