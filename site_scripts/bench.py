@@ -1,162 +1,723 @@
-"""Time navigation -> first worker reply in headless Chromium, cold.
+"""Fast first score: what a visitor of the calculator waits for, in headless Chromium.
 
-    python -m site_scripts.bench --site-dir site --runs 5
+    python -m site_scripts.bench                      # builds the site into a temp folder
+    python -m site_scripts.bench --site-dir site --runs 7 --changes 50 --out bench.json
 
-serves the built site at /qmas/ (with tests/site/fixtures at /qmas/__tests__/),
-opens the worker probe page in a fresh browser context per run (empty HTTP
-and code cache), sends one assess request at once (by default the first
-profile of tests/cases/golden.json, with the calculator's extras), and
-reports per run:
+Not part of the test suite (it takes a few minutes). It serves a copy of the built site
+locally (site_scripts/serve.py, under /qmas/, with GitHub Pages' ``Cache-Control:
+max-age=600``) and opens, in one Chromium and interleaved run by run, three pages:
 
-    first_reply_ms  page navigation start -> the reply to that request
-    ready_ms        page navigation start -> the worker's "ready" message
-    worker          the worker's own timings (ms since the worker started):
-                    loader (pyodide.mjs + manifest), pyodide (loadPyodide done),
-                    wheel (loadPackage done), core (qmas_core imported)
+    ours    calculator/ with a prefilled deep link (DEEP_LINK)
+    naive   the same page and calculator, but qmas-runtime.js replaced by
+            site_scripts/bench_reference/naive-runtime.js: ``loadPyodide()`` with its
+            defaults on the main thread from an untouched copy of the npm package, then
+            ``loadPackage(<the wheel>)``, as most Pyodide pages do
+    limit   the same page without the calculator's scripts (nor anything marked
+            ``data-qmas-runtime``, e.g. preloads): the floor for paint times
 
-and the medians. ``--fresh-browser`` starts a new Chromium per run as well;
-``--worker`` benchmarks another worker script (path relative to the site
-root), e.g. an experimental variant; ``--out FILE`` writes the JSON report.
+Each page and its references are served from their own origin (port), so a service worker
+or cache of one never serves another. Per run (``--runs``, default 7) each page gets a
+*cold* visit (a new Chromium with a new, empty profile: no HTTP cache, no service worker) and then a
+*warm* one (a new tab in the same profile: its on-disk HTTP cache, V8's code caches and any
+service worker apply, as for a visitor coming back within Pages' 10-minute max-age).
+An init script records, in the page, with performance.now() (ms since navigation start):
+
+    fcp, lcp          paint and largest-contentful-paint entries
+    tbt               total blocking time: sum of (long task - 50 ms) on the main thread
+                      from FCP to the end of the visit (first score + SETTLE_MS)
+    first score       a MutationObserver sees [data-testid=total] visible
+    change            after the runs, CHANGES answers are typed into #q-age / #q-work_years
+                      (Playwright fill); each time from the input event to the moment
+                      #qmas-output[data-fragment] equals location.hash (the result for
+                      exactly these answers is in the page): p50 and p95
+    memory            peak performance.memory.usedJSHeapSize (page), CDP Runtime.getHeapUsage
+                      of the worker (attached through CDP) and the size of Pyodide's wasm
+                      memory (reported by the runtime: qmasRuntime.info / a "stats" message)
+
+Transfer: every request that reached the server on the cold visit (server-side log), per
+file, raw and compressed here with gzip (level 6) and brotli (quality 11; 9 above 4 MB).
+"As served" assumes GitHub Pages: gzip on the fly for text types (html, css, js/mjs, json,
+svg, xml, txt) and, per public reports (we could not check it from here), application/wasm;
+no brotli; no compression of .zip, .whl or other application/octet-stream files; and
+Pages never serves a precompressed ``file.gz``/``file.br`` in place of ``file``. The total
+is also printed without compressing the wasm, in case Pages does not.
+
+The report (``--out``) has every run; the printout has median [min-max], our figures as a
+ratio to the references, and the targets of the "fast first score" issue.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import os
+import platform
+import re
+import shutil
 import statistics
+import sys
+import tempfile
+import threading
 import time
 import urllib.parse
+from contextlib import ExitStack
 from pathlib import Path
 
-from site_scripts import browser as browser_setup
-from site_scripts import serve
-
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "site" / "fixtures"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from site_scripts import browser as browser_setup  # noqa: E402
+from site_scripts import pyodide_files, serve  # noqa: E402
+
 BASE = "/qmas/"
-PROBE = "__tests__/worker_probe.html"
-GOLDEN = ROOT / "tests" / "cases" / "golden.json"
-INCLUDE = ["advice", "checklist", "compare"]  # what the calculator asks for
+REFERENCE_DIR = Path(__file__).resolve().parent / "bench_reference"
+DEEP_LINK = "#edition=criteria-2024&age=30&work_years=6"
+PAGES = {"ours": "calculator/", "naive": "bench-naive/", "limit": "bench-limit/"}
+SETTLE_MS = 500  # after the first score (or load), for late long tasks and LCP entries
+CACHE_CONTROL = "max-age=600"  # what GitHub Pages sends
+GZIP_LEVEL = 6
+PAGES_GZIP = {".html", ".htm", ".css", ".js", ".mjs", ".json", ".map", ".svg", ".xml", ".txt",
+              ".webmanifest", ".wasm"}
+TARGETS_TEXT = {
+    "cold_first_score_vs_naive": "cold navigation-to-first-score <= 0.5x the naive page's",
+    "warm_first_score": "warm navigation-to-first-score <= 500 ms (median)",
+    "change_p95": "answer change p95 <= 16 ms",
+    "fcp_vs_limit": "FCP within 10% of the limit page (cold and warm)",
+    "lcp_vs_limit": "LCP within 10% of the limit page (cold and warm)",
+    "tbt": "TBT < 50 ms (cold and warm)",
+    "transfer": "cold transfer < 5 MB as served",
+}
+
+# Runs in every page before its scripts: everything is measured in the page itself.
+INIT_SCRIPT = r"""
+(() => {
+  if (window.top !== window || window.__qmasBench) return;
+  const m = window.__qmasBench = {
+    fcp: null, lcp: null, lcpSize: null, lcpTag: null, longTasks: [], firstScore: null,
+    firstScoreFrame: null, heapPeak: 0, changes: [], changeFrames: [], inputAt: null, problem: null,
+  };
+  const observe = (type, callback) => {
+    try { new PerformanceObserver((list) => list.getEntries().forEach(callback)).observe({ type, buffered: true }); }
+    catch (error) { /* not supported */ }
+  };
+  observe("paint", (e) => { if (e.name === "first-contentful-paint") m.fcp = e.startTime; });
+  observe("largest-contentful-paint", (e) => {
+    m.lcp = e.startTime; m.lcpSize = e.size; m.lcpTag = e.element ? e.element.tagName + (e.element.id ? "#" + e.element.id : "") : null;
+  });
+  observe("longtask", (e) => m.longTasks.push([e.startTime, e.duration]));
+  const heap = () => { if (performance.memory) m.heapPeak = Math.max(m.heapPeak, performance.memory.usedJSHeapSize); };
+  setInterval(heap, 50);
+  const check = () => {
+    const now = performance.now();
+    if (m.firstScore === null) {
+      const total = document.querySelector("[data-testid=total]");
+      if (total && total.checkVisibility()) {
+        m.firstScore = now;
+        heap();
+        requestAnimationFrame(() => { m.firstScoreFrame = performance.now(); });
+      }
+      const problem = document.querySelector("[data-testid=problem]");
+      if (problem && m.problem === null) m.problem = problem.textContent;
+    }
+    if (m.inputAt !== null) {
+      const out = document.getElementById("qmas-output");
+      if (out && out.dataset.fragment && out.dataset.fragment === location.hash && !out.hidden) {
+        const at = m.inputAt;
+        m.changes.push(now - at);
+        m.inputAt = null;
+        requestAnimationFrame(() => m.changeFrames.push(performance.now() - at));
+      }
+    }
+  };
+  new MutationObserver(check).observe(document, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["data-fragment", "hidden"],
+  });
+  document.addEventListener("input", (event) => {
+    if (event.target && /^q-/.test(event.target.id || "")) m.inputAt = performance.now();
+  }, true);
+})();
+"""
 
 
-def default_request() -> dict:
-    """The first golden profile, with every extra (else empty answers)."""
-    try:
-        case = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"][0]
-        return {"answers": case["answers"], "edition": case["edition"], "lang": "en", "include": INCLUDE}
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
-        return {"answers": {}, "lang": "en"}
+# --------------------------------------------------------------------------- the pages
 
 
-def _one_run(browser, url: str, timeout_ms: int) -> dict:
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        started = time.perf_counter()
-        page.goto(url)
+MARKED = re.compile(
+    r"<script\b[^>]*\bdata-qmas-runtime\b[^>]*>.*?</script>\s*|<link\b[^>]*\bdata-qmas-runtime\b[^>]*>\s*",
+    re.DOTALL,
+)
+
+
+def _script_tag(name: str) -> re.Pattern:
+    return re.compile(r'<script\b[^>]*\bsrc="[^"]*/' + re.escape(name) + r'(\?[^"]*)?"[^>]*>\s*</script>\s*')
+
+
+def tweak_ours(site: Path, stdlib: str = "bundle", head_start: bool = True, bundle: dict | None = None,
+               split: bool = False) -> None:
+    """Earlier steps of "ours", to measure what each optimisation pays (in ``site``, a copy):
+    ``stdlib`` "source" (the wheel through loadPackage and Pyodide's own stdlib) or "pyc" (the
+    same with the whole stdlib precompiled) instead of the bundle; ``head_start`` False: no
+    worker started from the head (qmas-runtime.js then starts it; see also --ours-options)."""
+    if bundle:
+        # Another way to make the bundle (pyodide_files.build_bundle's options).
+        from site_scripts import wheel as wheel_module
+
+        manifest_path = site / "assets" / "py" / "manifest.json"
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        made = pyodide_files.build_bundle(site / "assets" / "py" / manifest["wheel"], site / "assets" / "py", site,
+                                          **bundle)
+        manifest = wheel_module.write_manifest(site, site / "assets" / "py" / manifest["wheel"], made)
+        wheel_module.write_service_worker(site, manifest)
+    if stdlib != "bundle":
+        manifest_path = site / "assets" / "py" / "manifest.json"
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest.pop("bundle", None)
+        manifest.pop("stdlib", None)
+        if stdlib == "pyc":
+            runtime = pyodide_files.runtime_dir(site)
+            pyodide_files.compile_stdlib(runtime / "python_stdlib.zip", runtime / pyodide_files.PYC_STDLIB)
+            manifest["pyodide_stdlib"] = pyodide_files.PYC_STDLIB
+        manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    if split:
+        # Only "ours" uses it: the naive page keeps the calculator as it is.
+        calculator = site / "assets" / "javascripts" / "calculator.js"
+        (site / "assets" / "javascripts" / "calculator-split.js").write_text(
+            split_calculator(calculator.read_text(encoding="utf-8")), encoding="utf-8")
+        page = site / PAGES["ours"] / "index.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("/calculator.js\"", "/calculator-split.js\""),
+                        encoding="utf-8")
+    if not head_start:
+        page = site / PAGES["ours"] / "index.html"
+        page.write_text(MARKED.sub("", page.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+# The change to calculator.js proposed for a faster answer change ("fast first score" issue):
+# ask the worker for the score alone first, then the extras in a second reply (qmas-worker.js
+# `split`), keeping the previous extras on screen (aria-busy) until the new ones arrive.
+# --ours-split applies it to the bench's copy only; calculator.js itself is not changed here.
+SPLIT_EXTRAS_START = "    if (report.advice) nodes.push(renderAdvice(ui, report.advice, r.edition));\n"
+SPLIT_EXTRAS_END = "    r.notes.forEach((n) => nodes.push(el(\"p\", { class: \"qmas-note\", text: n })));\n"
+SPLIT_RENDER = """  // Advice, comparison and checklist: in the result message, or (a split request) in their
+  // own message just after it; meanwhile the previous ones stay, marked busy.
+  function renderExtras(view, report, edition, previous) {
+    const { ui } = view;
+    const r = { edition };
+    const box = el("div", { class: "qmas-extras", "data-testid": "extras" });
+    if (previous) {
+      box.replaceChildren(...previous.childNodes);
+      box.setAttribute("aria-busy", "true");
+      return box;
+    }
+    const nodes = [];
+%s    box.replaceChildren(...nodes);
+    return box;
+  }
+
+  function renderResult(view, report) {"""
+SPLIT_EDITS = (
+    ("include: INCLUDE });", "include: INCLUDE, split: true });"),
+    ("      if (msg.id !== latest) return; // a newer request is on its way\n",
+     "      if (msg.type === \"extras\") {\n"
+     "        const box = view.output.querySelector(\"[data-testid=extras]\");\n"
+     "        if (msg.id === latest && box) box.replaceWith(renderExtras(view, msg, selectedEdition(form), null));\n"
+     "        return;\n"
+     "      }\n"
+     "      if (msg.id !== latest) return; // a newer request is on its way\n"),
+)
+
+
+def split_calculator(js: str) -> str:
+    """calculator.js with the proposed split request (see SPLIT_EDITS); raises if it no longer
+    applies to the current calculator.js."""
+    start, end = js.find(SPLIT_EXTRAS_START), js.find(SPLIT_EXTRAS_END)
+    if start < 0 or end < start or "function renderResult(view, report) {" not in js:
+        raise RuntimeError("the split patch no longer applies to calculator.js")
+    extras = js[start:end]
+    js = js[:start] + "    nodes.push(renderExtras(view, report, r.edition,\n" \
+        "      report.pending ? output.querySelector(\"[data-testid=extras]\") : null));\n" + js[end:]
+    js = js.replace("  function renderResult(view, report) {", SPLIT_RENDER % extras, 1)
+    for old, new in SPLIT_EDITS:
+        if old not in js:
+            raise RuntimeError(f"the split patch no longer applies to calculator.js: {old.strip()!r}")
+        js = js.replace(old, new, 1)
+    return js
+
+
+def make_references(site: Path) -> None:
+    """Write bench-naive/ and bench-limit/ next to calculator/ in ``site`` (a copy)."""
+    page = (site / PAGES["ours"] / "index.html").read_text(encoding="utf-8")
+    stripped = MARKED.sub("", page)
+    runtime = _script_tag("qmas-runtime.js")
+    if not runtime.search(stripped):
+        raise RuntimeError("calculator/index.html has no qmas-runtime.js script to replace")
+    naive = runtime.sub('<script src="../bench-reference/naive-runtime.js"></script>\n', stripped, count=1)
+    limit = stripped
+    for name in ("qmas-runtime.js", "qmas-link.js", "calculator.js"):
+        limit = _script_tag(name).sub("", limit)
+    for key, html in (("naive", naive), ("limit", limit)):
+        folder = site / PAGES[key]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.html").write_text(html, encoding="utf-8")
+    # The reference runtime and an untouched copy of the npm package's runtime files.
+    ref = site / "bench-reference"
+    shutil.copytree(REFERENCE_DIR, ref, dirs_exist_ok=True)
+    pristine = pyodide_files.package_dir(ROOT)
+    (ref / "pyodide").mkdir(exist_ok=True)
+    for name in pyodide_files.RUNTIME_FILES:
+        shutil.copyfile(pristine / name, ref / "pyodide" / name)
+
+
+def _log_requests(server, log: list) -> None:
+    """Record (path, status, bytes of the file sent) of every request the server answers."""
+    base = server.RequestHandlerClass
+
+    class Logged(base):
+        def send_response(self, code, message=None):
+            self._bench_code = code
+            super().send_response(code, message)
+
+        def send_head(self):
+            f = super().send_head()
+            size = os.fstat(f.fileno()).st_size if f is not None and hasattr(f, "fileno") else 0
+            path = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0])
+            log.append({"path": path, "status": getattr(self, "_bench_code", None), "bytes": size,
+                        "file": getattr(f, "name", None) if f is not None else None})
+            return f
+
+    server.RequestHandlerClass = Logged
+
+
+# --------------------------------------------------------------------------- one visit
+
+
+class WorkerHeap:
+    """CDP: attach to the page's dedicated workers (non-flat sessions) and ask their heap."""
+
+    def __init__(self, cdp):
+        self.cdp = cdp
+        self.sessions: list[str] = []
+        self.replies: dict[str, dict] = {}
+        cdp.on("Target.attachedToTarget", self._attached)
+        cdp.on("Target.receivedMessageFromTarget", self._message)
+        cdp.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": False, "flatten": False})
+
+    def _attached(self, event):
+        if event.get("targetInfo", {}).get("type") == "worker":
+            self.sessions.append(event["sessionId"])
+
+    def _message(self, event):
+        message = json.loads(event["message"])
+        if message.get("id") == 7001:
+            self.replies[event["sessionId"]] = message.get("result", {})
+
+    def used(self, page) -> int | None:
+        for session in self.sessions:
+            self.cdp.send("Target.sendMessageToTarget", {
+                "sessionId": session, "message": json.dumps({"id": 7001, "method": "Runtime.getHeapUsage"})})
+        deadline = time.monotonic() + 2
+        while len(self.replies) < len(self.sessions) and time.monotonic() < deadline:
+            page.wait_for_timeout(20)  # lets Playwright dispatch the CDP events
+        sizes = [r.get("usedSize") for r in self.replies.values() if r.get("usedSize")]
+        return sum(sizes) if sizes else None
+
+
+def _tbt(long_tasks, start, end) -> float:
+    return sum(max(0.0, d - 50) for s, d in long_tasks if start is not None and s >= start and s < end)
+
+
+def visit(context, url: str, kind: str, timeout_ms: int) -> tuple[object, dict]:
+    """Open ``url`` in a new tab of ``context``; return the page (still open) and the figures."""
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    workers = WorkerHeap(cdp)
+    cdp.send("Performance.enable")
+    page.goto(url, wait_until="commit", timeout=timeout_ms)
+    if kind == "limit":
+        page.wait_for_load_state("load", timeout=timeout_ms)
+        page.wait_for_function("() => window.__qmasBench.fcp !== null", timeout=timeout_ms)
+    else:
         page.wait_for_function(
-            "() => document.getElementById('first-reply-type').textContent !== ''"
-            " || document.getElementById('status').textContent.startsWith('fatal')",
-            timeout=timeout_ms,
-        )
-        wall_ms = round((time.perf_counter() - started) * 1000)
-        status = page.locator("#status").text_content()
-        if status != "ready":
-            raise RuntimeError(f"worker failed: {status}")
-        ready = json.loads(page.locator("#ready").text_content())
-        reply = json.loads(page.locator("#first-reply").text_content())
-        return {
-            "first_reply_ms": int(page.locator("#first-reply-ms").text_content()),
-            "ready_ms": int(page.locator("#ready-ms").text_content()),
-            "wall_ms": wall_ms,
-            "worker": ready.get("timings", {}),
-            "reply_type": reply.get("type"),
-            "console_errors": errors,
-        }
-    finally:
-        context.close()
+            "() => window.__qmasBench.firstScore !== null || window.__qmasBench.problem !== null",
+            timeout=timeout_ms)
+    page.wait_for_timeout(SETTLE_MS)
+    m = page.evaluate("""async () => {
+      const m = window.__qmasBench;
+      const nav = performance.getEntriesByType("navigation")[0];
+      const rt = window.qmasRuntime;
+      let stats = null;
+      if (rt && rt.ready && rt.worker) {
+        stats = await new Promise((resolve) => {
+          const id = rt.nextId++;
+          const listener = (msg) => { if (msg.id === id) { rt.listeners.delete(listener); resolve(msg); } };
+          rt.listeners.add(listener);
+          rt.worker.postMessage({ id, type: "stats" });
+          setTimeout(() => { rt.listeners.delete(listener); resolve(null); }, 2000);
+        });
+      }
+      return { ...m, now: performance.now(), load: nav ? nav.loadEventEnd : null,
+               info: rt ? rt.info || null : null, stats, workerStarted: rt ? rt.startedAt || null : null };
+    }""")
+    if kind != "limit" and m["firstScore"] is None:
+        raise RuntimeError(f"{url}: no score, the page says: {m['problem']}")
+    end = (m["firstScore"] if kind != "limit" else max(m["load"] or 0, m["fcp"] or 0)) + SETTLE_MS
+    heap = {entry["name"]: entry["value"] for entry in cdp.send("Performance.getMetrics")["metrics"]}
+    wasm = None
+    for source in (m.get("stats") or {}, m.get("info") or {}):
+        wasm = (source.get("memory") or {}).get("wasm") or wasm
+    result = {
+        "fcp_ms": m["fcp"], "lcp_ms": m["lcp"], "lcp_element": m["lcpTag"],
+        "tbt_ms": round(_tbt(m["longTasks"], m["fcp"], end), 1),
+        "long_tasks": m["longTasks"],
+        "first_score_ms": m["firstScore"], "first_score_frame_ms": m["firstScoreFrame"],
+        "load_ms": m["load"],
+        "worker_started_ms": m.get("workerStarted"),
+        "page_heap_peak": max(m["heapPeak"] or 0, heap.get("JSHeapUsedSize", 0)) or None,
+        "worker_heap": workers.used(page),
+        "wasm_memory": wasm,
+        "runtime_info": m.get("info"),
+    }
+    page._bench_workers = workers  # noqa: SLF001 (kept for the change run)
+    return page, result
 
 
-def run_bench(
-    site_dir: str | Path,
-    runs: int = 5,
-    request: dict | None = None,
-    worker: str | None = None,
-    fresh_browser: bool = False,
-    timeout_ms: int = 120_000,
-) -> dict:
+def answer_changes(page, count: int, timeout_ms: int) -> dict:
+    """Type ``count`` answers one after the other; in-page latency of each updated result."""
+    for i in range(count):
+        if i % 2 == 0:
+            page.fill("#q-age", str(25 + (i // 2) % 40))
+        else:
+            page.fill("#q-work_years", str(1 + (i // 2) % 20))
+        page.wait_for_function("() => window.__qmasBench.inputAt === null", timeout=timeout_ms)
+    page.wait_for_timeout(100)
+    m = page.evaluate("() => ({changes: window.__qmasBench.changes, frames: window.__qmasBench.changeFrames,"
+                      " longTasks: window.__qmasBench.longTasks, heapPeak: window.__qmasBench.heapPeak})")
+    return {"ms": m["changes"], "to_next_frame_ms": m["frames"], "page_heap_peak": m["heapPeak"]}
+
+
+# --------------------------------------------------------------------------- transfer sizes
+
+
+class Compressed:
+    """gzip / brotli sizes of files, computed once per file."""
+
+    def __init__(self):
+        self._cache: dict[tuple[str, float], tuple[int, int, int | None]] = {}
+        try:
+            import brotli  # noqa: F401
+            self.brotli = True
+        except ImportError:
+            self.brotli = False
+
+    def sizes(self, path: str) -> tuple[int, int, int | None]:
+        stat = os.stat(path)
+        key = (path, stat.st_mtime)
+        if key not in self._cache:
+            data = Path(path).read_bytes()
+            gz = len(gzip.compress(data, GZIP_LEVEL, mtime=0))
+            br = None
+            if self.brotli:
+                import brotli
+                br = len(brotli.compress(data, quality=11 if len(data) <= 4_000_000 else 9))
+            self._cache[key] = (len(data), gz, br)
+        return self._cache[key]
+
+
+def transfer(entries: list[dict], compressed: Compressed, site_dir: Path) -> dict:
+    """Per file and in total: raw, gzip, brotli and as served by GitHub Pages."""
+    files = {}
+    for e in entries:
+        if e["status"] != 200 or not e["file"]:
+            continue
+        raw, gz, br = compressed.sizes(e["file"])
+        ext = Path(e["file"]).suffix.lower()
+        served = gz if ext in PAGES_GZIP else raw
+        name = e["path"][len(BASE):] if e["path"].startswith(BASE) else e["path"]
+        files[name] = {"raw": raw, "gzip": gz, "brotli": br, "pages": served, "pages_gzip": ext in PAGES_GZIP,
+                       "count": files.get(name, {}).get("count", 0) + 1}
+    total = {k: sum((f[k] or 0) * f["count"] for f in files.values()) for k in ("raw", "gzip", "brotli", "pages")}
+    total["pages_if_wasm_uncompressed"] = sum(
+        (f["raw"] if n.endswith(".wasm") else f["pages"]) * f["count"] for n, f in files.items())
+    return {"files": files, "total": total,
+            "not_200": [f"{e['path']}: {e['status']}" for e in entries if e["status"] not in (200,)]}
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def stats(values) -> dict | None:
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def percentile(values, p: float) -> float | None:
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def _wait_for_extras(page, timeout_ms: int = 60_000):
+    """What the page does for the next visit after its first result (qmas-runtime.js: the
+    service worker installed, the memory snapshot stored): wait until it is done, as a
+    visitor coming back later would find it. None where the page does no such thing."""
+    return page.evaluate(
+        """(timeout) => new Promise((resolve) => {
+          const rt = window.qmasRuntime;
+          if (!rt || !("extras" in rt)) return resolve(null);
+          const started = performance.now();
+          const poll = () => {
+            if (rt.extras) return rt.extras.then(resolve, (e) => resolve({error: String(e)}));
+            if (performance.now() - started > 5000) return resolve(null);
+            setTimeout(poll, 50);
+          };
+          setTimeout(() => resolve({error: "timed out"}), timeout);
+          poll();
+        })""",
+        timeout_ms,
+    )
+
+
+def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms: int = 120_000,
+              variants=("ours", "naive", "limit"), log=print, ours_options: dict | None = None,
+              ours_stdlib: str = "bundle", ours_head_start: bool = True, ours_bundle: dict | None = None,
+              ours_split: bool = False) -> dict:
     from playwright.sync_api import sync_playwright
 
-    query = {"request": json.dumps(request or default_request())}
-    if worker:
-        query["worker"] = "../" + worker.lstrip("/")
-    results = []
-    with serve.start(site_dir, base=BASE, mounts={BASE + "__tests__/": FIXTURES}) as server:
-        url = server.url + PROBE + "?" + urllib.parse.urlencode(query)
-        with sync_playwright() as playwright:
-            options = browser_setup.launch_options()
-            shared = None if fresh_browser else playwright.chromium.launch(**options)
-            try:
-                for _ in range(runs):
-                    chromium = shared or playwright.chromium.launch(**options)
-                    try:
-                        results.append(_one_run(chromium, url, timeout_ms))
-                    finally:
-                        if shared is None:
-                            chromium.close()
-            finally:
-                if shared is not None:
-                    shared.close()
-    summary = {
-        key: statistics.median(r[key] for r in results)
-        for key in ("first_reply_ms", "ready_ms", "wall_ms")
-    }
-    worker_keys = sorted({k for r in results for k in r["worker"]})
-    summary["worker"] = {
-        k: statistics.median(r["worker"][k] for r in results if k in r["worker"])
-        for k in worker_keys
-    }
+    compressed = Compressed()
+    results = {v: {"cold": [], "warm": [], "cold_transfer": None, "warm_requests": [], "changes": None}
+               for v in variants}
+    with tempfile.TemporaryDirectory(prefix="qmas-bench-") as tmp, ExitStack() as stack:
+        site = Path(tmp) / "site"
+        shutil.copytree(site_dir, site)
+        make_references(site)
+        tweak_ours(site, ours_stdlib, ours_head_start, ours_bundle, ours_split)
+        servers, logs = {}, {}
+        for v in variants:
+            servers[v] = stack.enter_context(serve.start(site, base=BASE, cache_control=CACHE_CONTROL))
+            logs[v] = []
+            _log_requests(servers[v].server, logs[v])
+        playwright = stack.enter_context(sync_playwright())
+        version = None
+        for run in range(runs):
+            order = list(variants[run % len(variants):]) + list(variants[:run % len(variants)])
+            for v in order:
+                url = servers[v].url + PAGES[v] + DEEP_LINK
+                # A new profile each time: Chromium's on-disk HTTP cache, as a visitor has (an
+                # incognito context's in-memory cache would not even keep the 9.6 MB wasm).
+                profile = tempfile.mkdtemp(prefix="profile-", dir=tmp)
+                context = playwright.chromium.launch_persistent_context(profile, **browser_setup.launch_options())
+                version = version or context.browser.version if context.browser else version
+                context.add_init_script(INIT_SCRIPT)
+                if v == "ours" and ours_options:
+                    context.add_init_script(f"window.qmasRuntimeOptions = {json.dumps(ours_options)};")
+                for stale in context.pages:
+                    stale.close()
+                try:
+                    start = len(logs[v])
+                    page, cold = visit(context, url, v, timeout_ms)
+                    if v != "limit":
+                        cold["extras"] = _wait_for_extras(page)
+                    page.wait_for_timeout(200)
+                    cold_log = logs[v][start:]
+                    page.close()
+                    start = len(logs[v])
+                    page, warm = visit(context, url, v, timeout_ms)
+                    warm_log = logs[v][start:]
+                    warm["requests"] = [f"{e['status']} {e['path']}" for e in warm_log]
+                    cold["transfer"] = transfer(cold_log, compressed, site)["total"]
+                    if results[v]["cold_transfer"] is None:
+                        results[v]["cold_transfer"] = transfer(cold_log, compressed, site)
+                    if run == runs - 1 and v != "limit" and changes:
+                        results[v]["changes"] = answer_changes(page, changes, timeout_ms)
+                    page.close()
+                finally:
+                    context.close()
+                    shutil.rmtree(profile, ignore_errors=True)
+                results[v]["cold"].append(cold)
+                results[v]["warm"].append(warm)
+                log(f"run {run + 1}/{runs} {v:5}: cold first score {_fmt(cold['first_score_ms'])} ms,"
+                    f" FCP {_fmt(cold['fcp_ms'])}, LCP {_fmt(cold['lcp_ms'])}, TBT {_fmt(cold['tbt_ms'])};"
+                    f" warm first score {_fmt(warm['first_score_ms'])} ms, FCP {_fmt(warm['fcp_ms'])},"
+                    f" LCP {_fmt(warm['lcp_ms'])}, TBT {_fmt(warm['tbt_ms'])}")
+    return summarise(results, runs, changes, version)
+
+
+def summarise(results: dict, runs: int, changes: int, chromium_version: str) -> dict:
+    summary = {}
+    for v, r in results.items():
+        s = {}
+        for phase in ("cold", "warm"):
+            for key in ("fcp_ms", "lcp_ms", "tbt_ms", "first_score_ms", "worker_started_ms", "page_heap_peak",
+                        "worker_heap", "wasm_memory"):
+                s[f"{phase}_{key}"] = stats(x[key] for x in r[phase])
+        if r["changes"]:
+            ms = r["changes"]["ms"]
+            s["change_p50_ms"] = percentile(ms, 50)
+            s["change_p95_ms"] = percentile(ms, 95)
+            s["change_max_ms"] = max(ms) if ms else None
+            s["change_frame_p95_ms"] = percentile(r["changes"]["to_next_frame_ms"], 95)
+            s["change_count"] = len(ms)
+        if r["cold_transfer"]:
+            s["cold_transfer"] = r["cold_transfer"]["total"]
+        summary[v] = s
+
+    def med(v, key):
+        entry = summary.get(v, {}).get(key)
+        return entry["median"] if isinstance(entry, dict) else entry
+
+    def ratio(a, b):
+        return round(a / b, 3) if a is not None and b else None
+
+    ratios = {}
+    for key in ("cold_first_score_ms", "warm_first_score_ms", "cold_fcp_ms", "cold_lcp_ms", "warm_fcp_ms",
+                "warm_lcp_ms", "cold_tbt_ms", "warm_tbt_ms"):
+        ratios[f"{key} ours/naive"] = ratio(med("ours", key), med("naive", key))
+        if "first_score" not in key:
+            ratios[f"{key} ours/limit"] = ratio(med("ours", key), med("limit", key))
+    ours = summary.get("ours", {})
+    tr = ours.get("cold_transfer") or {}
+    targets = {}
+    if "ours" in summary:
+        paint = [ratios.get(f"{p}_{k}_ms ours/limit") for p in ("cold", "warm") for k in ("fcp",)]
+        lcp = [ratios.get(f"{p}_lcp_ms ours/limit") for p in ("cold", "warm")]
+        tbt = [med("ours", "cold_tbt_ms"), med("ours", "warm_tbt_ms")]
+        checks = {
+            "cold_first_score_vs_naive": (ratios.get("cold_first_score_ms ours/naive"), lambda x: x <= 0.5),
+            "warm_first_score": (med("ours", "warm_first_score_ms"), lambda x: x <= 500),
+            "change_p95": (ours.get("change_p95_ms"), lambda x: x <= 16),
+            "fcp_vs_limit": (max(paint) if None not in paint else None, lambda x: x <= 1.10),
+            "lcp_vs_limit": (max(lcp) if None not in lcp else None, lambda x: x <= 1.10),
+            "tbt": (max(tbt) if None not in tbt else None, lambda x: x < 50),
+            "transfer": (tr.get("pages"), lambda x: x < 5_000_000),
+        }
+        for name, (value, ok) in checks.items():
+            targets[name] = {"text": TARGETS_TEXT[name], "value": value,
+                             "met": None if value is None else bool(ok(value))}
     return {
-        "url_path": PROBE,
-        "worker": worker or "assets/javascripts/qmas-worker.js",
-        "runs": results,
-        "median": summary,
-        "chromium": browser_setup.chromium_executable() or "playwright-bundled",
-        "fresh_browser": fresh_browser,
+        "config": {"runs": runs, "changes": changes, "deep_link": DEEP_LINK, "chromium": chromium_version,
+                   "chromium_binary": browser_setup.chromium_executable() or "playwright-bundled",
+                   "cpus": os.cpu_count(), "machine": platform.machine(), "settle_ms": SETTLE_MS,
+                   "cache_control": CACHE_CONTROL,
+                   "date": time.strftime("%Y-%m-%d %H:%M:%S")},
+        "summary": summary, "ratios": ratios, "targets": targets, "results": results,
     }
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def _fmt(value, digits=0) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def _cell(entry, scale=1.0, digits=0) -> str:
+    if entry is None:
+        return "-"
+    if isinstance(entry, dict):
+        return (f"{_fmt(entry['median'] / scale, digits)} [{_fmt(entry['min'] / scale, digits)}-"
+                f"{_fmt(entry['max'] / scale, digits)}]")
+    return _fmt(entry / scale, digits)
+
+
+def render(report: dict) -> str:
+    s, out = report["summary"], []
+    c = report["config"]
+    out.append(f"Chromium {c['chromium']} ({c['chromium_binary']}), {c['cpus']} CPUs, {c['runs']} cold + "
+               f"{c['runs']} warm runs per page, {c['changes']} answer changes; median [min-max]")
+    variants = list(s)
+    out.append(f"{'':34}" + "".join(f"{v:>26}" for v in variants))
+    rows = [("first score, cold (ms)", "cold_first_score_ms", 1, 0), ("first score, warm (ms)", "warm_first_score_ms", 1, 0),
+            ("  worker started, cold (ms)", "cold_worker_started_ms", 1, 0),
+            ("  worker started, warm (ms)", "warm_worker_started_ms", 1, 0),
+            ("FCP, cold (ms)", "cold_fcp_ms", 1, 0), ("FCP, warm (ms)", "warm_fcp_ms", 1, 0),
+            ("LCP, cold (ms)", "cold_lcp_ms", 1, 0), ("LCP, warm (ms)", "warm_lcp_ms", 1, 0),
+            ("TBT, cold (ms)", "cold_tbt_ms", 1, 0), ("TBT, warm (ms)", "warm_tbt_ms", 1, 0),
+            ("answer change p50 (ms)", "change_p50_ms", 1, 1), ("answer change p95 (ms)", "change_p95_ms", 1, 1),
+            ("  p95 to the next frame (ms)", "change_frame_p95_ms", 1, 1),
+            ("peak page JS heap, cold (MB)", "cold_page_heap_peak", 1e6, 1),
+            ("worker JS heap, cold (MB)", "cold_worker_heap", 1e6, 1),
+            ("wasm memory, cold (MB)", "cold_wasm_memory", 1e6, 1)]
+    for label, key, scale, digits in rows:
+        out.append(f"{label:34}" + "".join(f"{_cell(s[v].get(key), scale, digits):>26}" for v in variants))
+    for label, key in (("cold transfer raw (MB)", "raw"), ("  gzip (MB)", "gzip"), ("  brotli (MB)", "brotli"),
+                       ("  as served by Pages (MB)", "pages"),
+                       ("  ... if Pages left .wasm raw (MB)", "pages_if_wasm_uncompressed")):
+        out.append(f"{label:34}" + "".join(
+            f"{_fmt((s[v].get('cold_transfer') or {}).get(key, 0) / 1e6, 2):>26}" for v in variants))
+    for v in variants:
+        for phase in ("cold", "warm"):
+            runs = [r.get("runtime_info") or {} for r in report["results"][v][phase]]
+            keys = sorted({k for r in runs for k in (r.get("timings") or {})}, key=lambda k: statistics.median(
+                [r["timings"][k] for r in runs if k in (r.get("timings") or {})]))
+            if keys:
+                snap = sorted({str(r.get("snapshot")) for r in runs})
+                out.append(f"worker steps, {v} {phase} (median ms since the worker started): " + ", ".join(
+                    f"{k} {_fmt(statistics.median(r['timings'][k] for r in runs if k in r.get('timings', {})))}"
+                    for k in keys) + f"; snapshot: {'/'.join(snap)}")
+    out.append("")
+    out.append("ratios (medians): " + ", ".join(f"{k} {_fmt(v, 2)}" for k, v in report["ratios"].items()
+                                                if v is not None))
+    ours = report["results"].get("ours", {}).get("cold_transfer")
+    if ours:
+        out.append("")
+        out.append(f"cold transfer of 'ours' by file (bytes){'':12}{'raw':>12}{'gzip':>12}{'brotli':>12}{'Pages':>12}")
+        for name, f in sorted(ours["files"].items(), key=lambda kv: -kv[1]["raw"]):
+            count = f" x{f['count']}" if f["count"] > 1 else ""
+            out.append(f"  {name[:48] + count:50}{f['raw']:>12,}{f['gzip']:>12,}{_fmt(f['brotli']):>12}"
+                       f"{f['pages']:>12,}{'' if f['pages_gzip'] else '  (not compressed by Pages)'}")
+    out.append("")
+    for name, t in report["targets"].items():
+        state = {True: "MET", False: "NOT MET", None: "n/a"}[t["met"]]
+        out.append(f"target {state:8} {t['text']}: {_fmt(t['value'], 2)}")
+    return "\n".join(out)
 
 
 def main(args=None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m site_scripts.bench",
-        description="Median time from navigation to the first worker reply (cold loads).",
-    )
-    parser.add_argument("--site-dir", default="site")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--request", help="JSON {answers, edition, lang} to send")
-    parser.add_argument("--worker", help="worker script path relative to the site root")
-    parser.add_argument("--fresh-browser", action="store_true", help="new Chromium per run")
+    parser = argparse.ArgumentParser(prog="python -m site_scripts.bench",
+                                     description="Fast first score: the calculator against the naive and the limit page.")
+    parser.add_argument("--site-dir", help="a built site (default: build one into a temp folder)")
+    parser.add_argument("--runs", type=int, default=7, help="cold + warm visits per page (default 7)")
+    parser.add_argument("--changes", type=int, default=50, help="answer changes timed (default 50)")
+    parser.add_argument("--only", default="ours,naive,limit", help="pages to measure (default: all three)")
     parser.add_argument("--out", help="write the JSON report here")
+    parser.add_argument("--ours-options", help="JSON for window.qmasRuntimeOptions on our page, e.g."
+                        ' \'{"serviceWorker": false, "snapshot": false}\'')
+    parser.add_argument("--ours-stdlib", choices=("bundle", "source", "pyc"), default="bundle",
+                        help="measure an earlier step: the wheel with Pyodide's stdlib as source or .pyc")
+    parser.add_argument("--ours-bundle", help="measure another bundle: JSON of build_bundle's options, e.g."
+                        ' \'{"compile": "none", "whole_gzip": true}\'')
+    parser.add_argument("--ours-split", action="store_true",
+                        help="our page with the proposed calculator.js change: score first, extras after")
+    parser.add_argument("--ours-no-head-start", action="store_true",
+                        help="measure an earlier step: no worker started from the page's head on a"
+                             " repeat visit (what main.html marks data-qmas-runtime is removed)")
     opts = parser.parse_args(args)
-    report = run_bench(
-        opts.site_dir,
-        runs=opts.runs,
-        request=json.loads(opts.request) if opts.request else None,
-        worker=opts.worker,
-        fresh_browser=opts.fresh_browser,
-    )
-    for i, r in enumerate(report["runs"], 1):
-        print(
-            f"run {i}: first reply {r['first_reply_ms']} ms, ready {r['ready_ms']} ms, "
-            f"worker {r['worker']}, reply {r['reply_type']}"
-        )
-    m = report["median"]
-    print(
-        f"median of {len(report['runs'])}: first reply {m['first_reply_ms']} ms, "
-        f"ready {m['ready_ms']} ms, worker {m['worker']}"
-    )
+    variants = tuple(v for v in opts.only.split(",") if v)
+    with tempfile.TemporaryDirectory(prefix="qmas-bench-site-") as tmp:
+        site_dir = opts.site_dir
+        if not site_dir:
+            from site_scripts import build
+            site_dir = build.build_site(Path(tmp) / "site")
+            print(f"built {site_dir}", flush=True)
+        report = run_bench(site_dir, runs=opts.runs, changes=opts.changes, variants=variants,
+                           log=lambda line: print(line, flush=True),
+                           ours_options=json.loads(opts.ours_options) if opts.ours_options else None,
+                           ours_stdlib=opts.ours_stdlib, ours_head_start=not opts.ours_no_head_start,
+                           ours_bundle=json.loads(opts.ours_bundle) if opts.ours_bundle else None,
+                           ours_split=opts.ours_split)
+        report["config"].update(ours_options=opts.ours_options, ours_stdlib=opts.ours_stdlib,
+                                ours_head_start=not opts.ours_no_head_start, ours_bundle=opts.ours_bundle,
+                                ours_split=opts.ours_split)
+    print()
+    print(render(report))
     if opts.out:
         Path(opts.out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
