@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 BASE ?= /
 
-.PHONY: setup serve build test test-core chromium clean
+.PHONY: setup serve build test test-core bench chromium clean
 
 setup: $(VENV)/.installed node_modules/.package-lock.json
 
@@ -33,6 +33,9 @@ test: setup chromium build
 
 test-core: setup
 	$(BIN)/python -m pytest tests/core
+
+bench: setup chromium
+	$(BIN)/python -m site_scripts.bench --runs 7 --out bench-report.json
 
 clean:
 	rm -rf site build dist $(VENV) node_modules
