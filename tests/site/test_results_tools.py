@@ -112,9 +112,10 @@ def test_embed_view_in_an_iframe(page, page_log, served_site):
     frame = page.frame_locator("#qmas")
     expect(frame.get_by_test_id("total")).to_be_visible(timeout=READY_TIMEOUT)
     expect(frame.get_by_test_id("total")).to_have_attribute("data-total", "2")
-    expect(frame.locator(".md-header")).to_have_count(0)
+    expect(frame.locator(".md-header")).to_be_hidden()
     expect(frame.locator(".md-sidebar")).to_have_count(0)
     assert page_log.foreign_requests(served_site) == []
+    assert page_log.problems() == []
 
 
 def test_finder_needs_confirmation(calculator):
