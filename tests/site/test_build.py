@@ -336,7 +336,8 @@ def test_accessibility_fixes_are_in_place(site):
 def test_post_build_copies_runtime_and_wheel(site):
     """If the Pyodide and wheel helpers exist, the build must have run them."""
     if (ROOT / "site_scripts" / "pyodide_files.py").is_file():
-        assert (site / "assets" / "pyodide" / "pyodide.mjs").is_file()
+        # One folder per Pyodide version, so a new version never mixes with a cached old one.
+        assert list((site / "assets" / "pyodide").glob("*/pyodide.mjs"))
     if (ROOT / "site_scripts" / "wheel.py").is_file():
         assert (site / "assets" / "py" / "manifest.json").is_file()
         assert list((site / "assets" / "py").glob("qmas_core-*.whl"))
