@@ -65,14 +65,15 @@ def a11y_page(browser):
 
 def schemes_of(page) -> list[str]:
     """The schemes a visitor can see on this page."""
-    return list(SCHEMES) if page.locator("form[data-md-component='palette']").count() else ["light"]
+    # The embed view keeps Material's header hidden: no toggle there.
+    return list(SCHEMES) if page.locator("form[data-md-component='palette']:visible").count() else ["light"]
 
 
 def set_scheme(page, scheme: str) -> None:
     """Switch with Material's own toggle in the header (Material reads the system's preference
     only when a page loads; the choice is kept for the next page, as for a visitor)."""
     body = page.locator("body")
-    if not page.locator("form[data-md-component='palette']").count():
+    if not page.locator("form[data-md-component='palette']:visible").count():
         return
     if body.get_attribute("data-md-color-scheme") != SCHEMES[scheme]:
         page.locator("form[data-md-component='palette'] label:visible").first.click()
