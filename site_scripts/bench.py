@@ -327,12 +327,16 @@ def _tbt(long_tasks, start, end) -> float:
     return sum(max(0.0, d - 50) for s, d in long_tasks if start is not None and s >= start and s < end)
 
 
-def visit(context, url: str, kind: str, timeout_ms: int) -> tuple[object, dict]:
+def visit(context, url: str, kind: str, timeout_ms: int, latency_ms: float = 0) -> tuple[object, dict]:
     """Open ``url`` in a new tab of ``context``; return the page (still open) and the figures."""
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     workers = WorkerHeap(cdp)
     cdp.send("Performance.enable")
+    if latency_ms:
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": latency_ms,
+                                                      "downloadThroughput": -1, "uploadThroughput": -1})
     page.goto(url, wait_until="commit", timeout=timeout_ms)
     if kind == "limit":
         page.wait_for_load_state("load", timeout=timeout_ms)
@@ -483,13 +487,34 @@ def _wait_for_extras(page, timeout_ms: int = 60_000):
     )
 
 
+def add_variant(site: Path, name: str, spec: dict) -> None:
+    """Another version of our page, measured side by side with the others (--variant): its
+    own copy of calculator/ (``head``: False drops what main.html marks data-qmas-runtime;
+    ``split``: the proposed calculator.js change), its own runtime options (``options``)."""
+    page = (site / PAGES["ours"] / "index.html").read_text(encoding="utf-8")
+    if spec.get("head") is False:
+        page = MARKED.sub("", page)
+    if spec.get("split"):
+        name_js = f"calculator-{name}.js"
+        calculator = site / "assets" / "javascripts" / "calculator.js"
+        (site / "assets" / "javascripts" / name_js).write_text(
+            split_calculator(calculator.read_text(encoding="utf-8")), encoding="utf-8")
+        page = page.replace("/calculator.js\"", f"/{name_js}\"")
+    PAGES[name] = f"bench-{name}/"
+    (site / PAGES[name]).mkdir(parents=True, exist_ok=True)
+    (site / PAGES[name] / "index.html").write_text(page, encoding="utf-8")
+
+
 def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms: int = 120_000,
               variants=("ours", "naive", "limit"), log=print, ours_options: dict | None = None,
               ours_stdlib: str = "bundle", ours_head_start: bool = True, ours_bundle: dict | None = None,
-              ours_split: bool = False) -> dict:
+              ours_split: bool = False, extra: dict | None = None, latency_ms: float = 0,
+              cache_control: str = CACHE_CONTROL) -> dict:
     from playwright.sync_api import sync_playwright
 
     compressed = Compressed()
+    extra = extra or {}
+    variants = tuple(variants) + tuple(extra)
     results = {v: {"cold": [], "warm": [], "cold_transfer": None, "warm_requests": [], "changes": None}
                for v in variants}
     with tempfile.TemporaryDirectory(prefix="qmas-bench-") as tmp, ExitStack() as stack:
@@ -497,9 +522,11 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
         shutil.copytree(site_dir, site)
         make_references(site)
         tweak_ours(site, ours_stdlib, ours_head_start, ours_bundle, ours_split)
+        for name, spec in extra.items():
+            add_variant(site, name, spec)
         servers, logs = {}, {}
         for v in variants:
-            servers[v] = stack.enter_context(serve.start(site, base=BASE, cache_control=CACHE_CONTROL))
+            servers[v] = stack.enter_context(serve.start(site, base=BASE, cache_control=cache_control))
             logs[v] = []
             _log_requests(servers[v].server, logs[v])
         playwright = stack.enter_context(sync_playwright())
@@ -514,20 +541,21 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
                 context = playwright.chromium.launch_persistent_context(profile, **browser_setup.launch_options())
                 version = version or context.browser.version if context.browser else version
                 context.add_init_script(INIT_SCRIPT)
-                if v == "ours" and ours_options:
-                    context.add_init_script(f"window.qmasRuntimeOptions = {json.dumps(ours_options)};")
+                options = ours_options if v == "ours" else extra.get(v, {}).get("options")
+                if options:
+                    context.add_init_script(f"window.qmasRuntimeOptions = {json.dumps(options)};")
                 for stale in context.pages:
                     stale.close()
                 try:
                     start = len(logs[v])
-                    page, cold = visit(context, url, v, timeout_ms)
+                    page, cold = visit(context, url, v, timeout_ms, latency_ms)
                     if v != "limit":
                         cold["extras"] = _wait_for_extras(page)
                     page.wait_for_timeout(200)
                     cold_log = logs[v][start:]
                     page.close()
                     start = len(logs[v])
-                    page, warm = visit(context, url, v, timeout_ms)
+                    page, warm = visit(context, url, v, timeout_ms, latency_ms)
                     warm_log = logs[v][start:]
                     warm["requests"] = [f"{e['status']} {e['path']}" for e in warm_log]
                     cold["transfer"] = transfer(cold_log, compressed, site)["total"]
@@ -696,6 +724,14 @@ def main(args=None) -> None:
                         ' \'{"compile": "none", "whole_gzip": true}\'')
     parser.add_argument("--ours-split", action="store_true",
                         help="our page with the proposed calculator.js change: score first, extras after")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=JSON",
+                        help='another version of our page measured in the same runs, e.g. no-snapshot='
+                             '\'{"options": {"snapshot": false}}\' (keys: options, head, split); repeatable')
+    parser.add_argument("--latency-ms", type=float, default=0,
+                        help="add this round-trip latency to every request (CDP network emulation)")
+    parser.add_argument("--cache-control", default=CACHE_CONTROL,
+                        help=f"the server's Cache-Control (default {CACHE_CONTROL!r}, as Pages; 'no-cache'"
+                             " is a repeat visit after Pages' 10 minutes: every file revalidated)")
     parser.add_argument("--ours-no-head-start", action="store_true",
                         help="measure an earlier step: no worker started from the page's head on a"
                              " repeat visit (what main.html marks data-qmas-runtime is removed)")
@@ -712,10 +748,13 @@ def main(args=None) -> None:
                            ours_options=json.loads(opts.ours_options) if opts.ours_options else None,
                            ours_stdlib=opts.ours_stdlib, ours_head_start=not opts.ours_no_head_start,
                            ours_bundle=json.loads(opts.ours_bundle) if opts.ours_bundle else None,
-                           ours_split=opts.ours_split)
+                           ours_split=opts.ours_split,
+                           extra={k: json.loads(v) for k, v in (item.split("=", 1) for item in opts.variant)},
+                           latency_ms=opts.latency_ms, cache_control=opts.cache_control)
         report["config"].update(ours_options=opts.ours_options, ours_stdlib=opts.ours_stdlib,
                                 ours_head_start=not opts.ours_no_head_start, ours_bundle=opts.ours_bundle,
-                                ours_split=opts.ours_split)
+                                ours_split=opts.ours_split, variants=opts.variant,
+                                latency_ms=opts.latency_ms, cache_control=opts.cache_control)
     print()
     print(render(report))
     if opts.out:
