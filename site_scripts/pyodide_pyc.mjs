@@ -26,9 +26,11 @@ import { pathToFileURL } from "node:url";
 
 const args = process.argv.slice(2);
 
-async function startPyodide(pyodideDir) {
+// env: e.g. {PYTHONNODEBUGRANGES: "1"}, read by the interpreter as it starts (compile() then
+// leaves out column positions, as python -X no_debug_ranges).
+async function startPyodide(pyodideDir, env = {}) {
   const { loadPyodide } = await import(pathToFileURL(resolve(pyodideDir, "pyodide.mjs")).href);
-  return loadPyodide({ indexURL: resolve(pyodideDir) + "/", packages: [], stdout: () => {} });
+  return loadPyodide({ indexURL: resolve(pyodideDir) + "/", packages: [], stdout: () => {}, env });
 }
 
 // Python helpers, defined only after the trace (they import zipfile, py_compile, ...).
@@ -125,9 +127,11 @@ f"{compiled} modules compiled, {copied} other entries kept (Python {sys.version.
 //   byte, within pyc_budget extra compressed bytes); the core is always precompiled.
 //   stored: no compression inside the zip (the caller gzips the whole bundle).
 //   strip_docstrings: the precompiled stdlib modules without docstrings (as -OO; asserts kept).
+//   debug_ranges: false: every .pyc without column positions (as -X no_debug_ranges: a third
+//   smaller gzipped; tracebacks keep their line numbers, lose only the ^^^ markers).
 async function bundle(jobPath) {
   const job = JSON.parse(readFileSync(jobPath, "utf-8"));
-  const pyodide = await startPyodide(job.pyodide_dir);
+  const pyodide = await startPyodide(job.pyodide_dir, job.debug_ranges === false ? { PYTHONNODEBUGRANGES: "1" } : {});
   pyodide.FS.writeFile("/tmp/core.whl", readFileSync(job.wheel));
   // 1. The trace: what the worker does, then the core's own import statements. Nothing
   //    else may be imported before sys.modules is read (it would land in the bundle).
