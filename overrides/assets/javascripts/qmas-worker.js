@@ -2,7 +2,7 @@
 //
 // Start it from the page with
 //   new Worker(new URL("assets/javascripts/qmas-worker.js", <site base URL>), { type: "module" })
-// (qmas-runtime.js does, or adopts the one main.html's head started on the calculator page).
+// (qmas-runtime.js does).
 // Everything it loads is self-hosted and found from ../py/manifest.json, so the site works
 // under any sub-path (e.g. /qmas/). The manifest (site_scripts/wheel.py) names:
 //   pyodide         the Pyodide runtime: its version and folder, named after the version
@@ -14,8 +14,9 @@
 //   wheel, sha256   the qmas_core wheel the bundle was made from (loaded with loadPackage
 //                   only by a site built without a bundle)
 //
-// Start-up: the manifest, then in parallel pyodide.mjs, pyodide.asm.mjs, the bundle (its size
-// and sha256 checked) and the wasm; then loadPyodide. A failure anywhere is reported at once
+// Start-up: the manifest (and meanwhile a stored memory snapshot, if any), then in parallel the
+// bundle (its size and sha256 checked), the wasm, pyodide.mjs and pyodide.asm.mjs; then
+// loadPyodide. A failure anywhere is reported at once
 // (Pyodide itself would wait forever for a wasm that does not compile).
 //
 // Memory snapshot (where Cache Storage exists): a worker started with the name
@@ -70,6 +71,11 @@ function mark(stage) {
   if (!making) self.postMessage({ type: "progress", stage });
 }
 
+// A time for the "ready" message only (no progress event).
+function stamp(stage) {
+  timings[stage] = Math.round(performance.now() - t0);
+}
+
 function fail(message) {
   return new Error(message);
 }
@@ -115,6 +121,9 @@ async function fetchChecked(url, expected) {
 // A bundle gzipped as a whole (better than zip's file-by-file compression; Pages does not
 // compress .zip files): unpacked here, into the stored zip Pyodide mounts.
 async function gunzip(buffer, name) {
+  if (typeof DecompressionStream !== "function") {
+    throw fail("this browser is too old for the calculator (it needs Chrome 80, Firefox 113, Safari 16.4 or later)");
+  }
   try {
     const stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
     return await new Response(stream).arrayBuffer();
@@ -261,15 +270,21 @@ function snapshotCacheName(manifest) {
   return manifest.cache && self.caches ? SNAPSHOT_CACHE_PREFIX + manifest.cache : null;
 }
 
-async function readSnapshot(manifest) {
-  const name = snapshotCacheName(manifest);
-  if (!name || manifest.snapshot === false) return null;
+// Started before the manifest arrives (it names the key), so reading the stored snapshot
+// overlaps the manifest's round trip; kept only if its cache is the one the manifest names.
+async function readSnapshot(manifestPromise) {
+  if (!self.caches) return null;
   try {
-    const cache = await caches.open(name);
-    const stored = await cache.match("snapshot");
-    const expected = await cache.match("reference");
+    const names = (await caches.keys()).filter((n) => n.startsWith(SNAPSHOT_CACHE_PREFIX));
+    if (names.length !== 1) return null;
+    const cache = await caches.open(names[0]);
+    const [stored, expected] = await Promise.all([cache.match("snapshot"), cache.match("reference")]);
     if (!stored || !expected) return null;
-    return { bytes: dense(await stored.arrayBuffer()), reference: await expected.text() };
+    const [packed, reference] = await Promise.all([stored.arrayBuffer(), expected.text()]);
+    stamp("snapshot_bytes");
+    const manifest = await manifestPromise;
+    if (manifest.snapshot === false || names[0] !== snapshotCacheName(manifest)) return null;
+    return { bytes: dense(packed), reference };
   } catch (error) {
     return null;
   }
@@ -284,15 +299,22 @@ async function dropSnapshots(keep) {
 
 async function load(manifest, storedSnapshot) {
   const indexURL = new URL(manifest.pyodide && manifest.pyodide.dir ? manifest.pyodide.dir : "../pyodide/", PY_URL).href;
+  const bundle = manifest.bundle
+    ? fetchChecked(PY_URL + manifest.bundle.file, manifest.bundle).then((bytes) =>
+        manifest.bundle.encoding === "gzip" ? gunzip(bytes, manifest.bundle.file) : bytes).then((bytes) => {
+        stamp("bundle");
+        return bytes;
+      })
+    : null;
+  if (bundle) bundle.catch(() => {});
   const wasm = watchWasm(indexURL + "pyodide.asm.wasm");
   const wasmFailed = wasm.failed;
   // In parallel: the loader, the big script it would import next, the bundle.
   const loader = import(indexURL + "pyodide.mjs");
-  const script = import(indexURL + "pyodide.asm.mjs");
-  const bundle = manifest.bundle
-    ? fetchChecked(PY_URL + manifest.bundle.file, manifest.bundle).then((bytes) =>
-        manifest.bundle.encoding === "gzip" ? gunzip(bytes, manifest.bundle.file) : bytes)
-    : null;
+  const script = import(indexURL + "pyodide.asm.mjs").then((module) => {
+    stamp("script");
+    return module;
+  });
   for (const promise of [loader, script, bundle, wasmFailed]) if (promise) promise.catch(() => {});
   const { loadPyodide, version } = await loader;
   if (manifest.pyodide && manifest.pyodide.version && version !== manifest.pyodide.version) {
@@ -303,7 +325,12 @@ async function load(manifest, storedSnapshot) {
     // Relative lock-file entries resolve here, never against a CDN.
     packageBaseUrl: indexURL,
     packages: [],
-    createPyodideModule: (await script).default,
+    createPyodideModule: async (settings) => {
+      stamp("instantiating");
+      const module = await (await script).default(settings);
+      stamp("instantiated");
+      return module;
+    },
   };
   if (manifest.pyodide_lock) {
     // Saves fetching pyodide-lock.json: we load no package from the lock file.
@@ -333,12 +360,14 @@ async function start() {
   if (typeof WebAssembly !== "object" || !WebAssembly || typeof WebAssembly.instantiate !== "function") {
     throw fail("this browser cannot run WebAssembly (it may be switched off)");
   }
-  const manifest = await fetchManifest();
-  mark("manifest");
-  const storedSnapshot = making ? Promise.resolve(null) : readSnapshot(manifest).then((stored) => {
+  const manifestPromise = fetchManifest();
+  manifestPromise.catch(() => {});
+  const storedSnapshot = making ? Promise.resolve(null) : readSnapshot(manifestPromise).then((stored) => {
     timings.snapshot_read = Math.round(performance.now() - t0);
     return stored;
   });
+  const manifest = await manifestPromise;
+  mark("manifest");
   let pyodide;
   let snapshot = "none";
   let stored = null;
@@ -394,7 +423,7 @@ async function makeSnapshot() {
   const { pyodide, manifest, assessJson } = runtime;
   const name = snapshotCacheName(manifest);
   if (!name || manifest.snapshot === false) return { stored: false, message: "no Cache Storage or no key" };
-  if (await readSnapshot(manifest)) return { stored: true, message: "already stored" };
+  if (await readSnapshot(Promise.resolve(manifest))) return { stored: true, message: "already stored" };
   // Warm up (rules parsed, caches filled) with fixed answers only, then freeze the memory.
   for (const edition of ["criteria-2024", "points-245", "achievement"]) {
     for (const lang of ["en", "zh-Hant", "zh-Hans"]) assessJson(JSON.stringify({ ...REFERENCE, edition, lang, include: EXTRAS }));
