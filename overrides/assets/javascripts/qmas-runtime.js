@@ -4,9 +4,9 @@
 //
 // Start-up: on a page with the calculator, as soon as the page has painted (first contentful
 // paint, or the load event at the latest); elsewhere when calculator.js asks. Starting before
-// the first paint was measured on a first visit: no earlier result, a later paint. On a repeat
-// visit, with a memory snapshot stored, there is little to compete with the paint: main.html's
-// head starts the worker at once (window.qmasEarlyWorker) and this file adopts it.
+// the first paint (at once, or from a script in main.html's head, on repeat visits only, even
+// with the heavy work held back until the paint) was measured with site_scripts/bench.py on 2
+// cores: no earlier result, a later paint.
 //
 // Never spinning forever: loading fails after LOAD_STALL_MS without progress (the worker reports
 // each step), and a request unanswered for REPLY_TIMEOUT_MS means the worker died or hung (a
@@ -123,11 +123,6 @@
     painted = true; // no paint timing: do not wait
   }
   window.addEventListener("load", () => setTimeout(onPainted, 0), { once: true }); // at the latest
-  // A repeat visit with a stored memory snapshot starts at once: no Python start-up, little
-  // work that could hold the paint back (measured).
-  if (window.caches && window.isSecureContext && options.snapshot !== false) {
-    caches.keys().then((names) => names.some((n) => n.startsWith("qmas-snapshot-")) && onPainted(), () => {});
-  }
 
   function onPainted() {
     if (painted) return;
@@ -140,31 +135,23 @@
 
   function startWorker() {
     if (runtime.worker || !SCRIPT_URL) return;
-    const early = window.qmasEarlyWorker;
-    if (!early && !painted && options.afterPaint !== false) {
+    if (!painted && options.afterPaint !== false) {
       waiting = true;
       return;
     }
     runtime.fatal = null;
     runtime.ready = false;
     let worker;
-    if (early) {
-      window.qmasEarlyWorker = null; // started by main.html's head: adopt it, and what it said
-      worker = early.worker;
-      runtime.startedAt = early.at;
-    } else {
-      try {
-        worker = new Worker(new URL("qmas-worker.js", SCRIPT_URL), { type: "module" });
-      } catch (error) {
-        return failRuntime(String((error && error.message) || error));
-      }
-      runtime.startedAt = performance.now();
+    try {
+      worker = new Worker(new URL("qmas-worker.js", SCRIPT_URL), { type: "module" });
+    } catch (error) {
+      return failRuntime(String((error && error.message) || error));
     }
+    runtime.startedAt = performance.now();
     runtime.worker = wrap(worker);
     worker.onmessage = onMessage;
     worker.onerror = onError;
     armLoadTimer();
-    if (early) early.queue.forEach((event) => (event.type === "error" ? onError(event) : onMessage(event)));
   }
 
   function failRuntime(message) {
