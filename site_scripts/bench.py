@@ -44,6 +44,16 @@ is also printed without compressing the wasm, in case Pages does not.
 
 The report (``--out``) has every run; the printout has median [min-max], our figures as a
 ratio to the references, and the targets of the "fast first score" issue.
+
+Measuring one optimisation at a time, side by side in the same runs (so that the load of a
+shared machine hits every page alike): ``--variant NAME=JSON`` adds another version of our
+page (``{"options": {...}}``: window.qmasRuntimeOptions, e.g. ``{"snapshot": false}``,
+``{"serviceWorker": false}``, ``{"afterPaint": false}``; ``{"unsplit": true}``: the score
+and its extras in one reply, as before the split request). Earlier steps: ``--ours-stdlib
+source|pyc`` (the wheel through loadPackage instead of the bundle), ``--ours-bundle JSON``
+(another bundle: pyodide_files.build_bundle's options, e.g. ``{"debug_ranges": true}``),
+``--ours-unsplit``. ``--cache-control no-cache --latency-ms 100`` is a repeat visit after
+Pages' 10-minute max-age on a network with a 100 ms round trip.
 """
 
 from __future__ import annotations
@@ -154,12 +164,11 @@ def _script_tag(name: str) -> re.Pattern:
     return re.compile(r'<script\b[^>]*\bsrc="[^"]*/' + re.escape(name) + r'(\?[^"]*)?"[^>]*>\s*</script>\s*')
 
 
-def tweak_ours(site: Path, stdlib: str = "bundle", head_start: bool = True, bundle: dict | None = None,
-               split: bool = False) -> None:
+def tweak_ours(site: Path, stdlib: str = "bundle", bundle: dict | None = None, unsplit: bool = False) -> None:
     """Earlier steps of "ours", to measure what each optimisation pays (in ``site``, a copy):
     ``stdlib`` "source" (the wheel through loadPackage and Pyodide's own stdlib) or "pyc" (the
-    same with the whole stdlib precompiled) instead of the bundle; ``head_start`` False: no
-    worker started from the head (qmas-runtime.js then starts it; see also --ours-options)."""
+    same with the whole stdlib precompiled) instead of the bundle; ``bundle``: another way to
+    make the bundle; ``unsplit``: no split request (see also --ours-options)."""
     if bundle:
         # Another way to make the bundle (pyodide_files.build_bundle's options).
         from site_scripts import wheel as wheel_module
@@ -180,69 +189,30 @@ def tweak_ours(site: Path, stdlib: str = "bundle", head_start: bool = True, bund
             pyodide_files.compile_stdlib(runtime / "python_stdlib.zip", runtime / pyodide_files.PYC_STDLIB)
             manifest["pyodide_stdlib"] = pyodide_files.PYC_STDLIB
         manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
-    if split:
+    if unsplit:
         # Only "ours" uses it: the naive page keeps the calculator as it is.
-        calculator = site / "assets" / "javascripts" / "calculator.js"
-        (site / "assets" / "javascripts" / "calculator-split.js").write_text(
-            split_calculator(calculator.read_text(encoding="utf-8")), encoding="utf-8")
         page = site / PAGES["ours"] / "index.html"
-        page.write_text(page.read_text(encoding="utf-8").replace("/calculator.js\"", "/calculator-split.js\""),
-                        encoding="utf-8")
-    if not head_start:
-        page = site / PAGES["ours"] / "index.html"
-        page.write_text(MARKED.sub("", page.read_text(encoding="utf-8")), encoding="utf-8")
+        page.write_text(_own_calculator(site, page.read_text(encoding="utf-8"), "ours"), encoding="utf-8")
 
 
-# The change to calculator.js proposed for a faster answer change ("fast first score" issue):
-# ask the worker for the score alone first, then the extras in a second reply (qmas-worker.js
-# `split`), keeping the previous extras on screen (aria-busy) until the new ones arrive.
-# --ours-split applies it to the bench's copy only; calculator.js itself is not changed here.
-SPLIT_EXTRAS_START = "    if (report.advice) nodes.push(renderAdvice(ui, report.advice, r.edition));\n"
-SPLIT_EXTRAS_END = "    r.notes.forEach((n) => nodes.push(el(\"p\", { class: \"qmas-note\", text: n })));\n"
-SPLIT_RENDER = """  // Advice, comparison and checklist: in the result message, or (a split request) in their
-  // own message just after it; meanwhile the previous ones stay, marked busy.
-  function renderExtras(view, report, edition, previous) {
-    const { ui } = view;
-    const r = { edition };
-    const box = el("div", { class: "qmas-extras", "data-testid": "extras" });
-    if (previous) {
-      box.replaceChildren(...previous.childNodes);
-      box.setAttribute("aria-busy", "true");
-      return box;
-    }
-    const nodes = [];
-%s    box.replaceChildren(...nodes);
-    return box;
-  }
-
-  function renderResult(view, report) {"""
-SPLIT_EDITS = (
-    ("include: INCLUDE });", "include: INCLUDE, split: true });"),
-    ("      if (msg.id !== latest) return; // a newer request is on its way\n",
-     "      if (msg.type === \"extras\") {\n"
-     "        const box = view.output.querySelector(\"[data-testid=extras]\");\n"
-     "        if (msg.id === latest && box) box.replaceWith(renderExtras(view, msg, selectedEdition(form), null));\n"
-     "        return;\n"
-     "      }\n"
-     "      if (msg.id !== latest) return; // a newer request is on its way\n"),
-)
+# An earlier step, to measure what the split request pays: calculator.js asking for the score
+# and the extras (advice, checklist, comparison) in one reply, as it did before.
+UNSPLIT = ("include: INCLUDE, split: true });", "include: INCLUDE });")
 
 
-def split_calculator(js: str) -> str:
-    """calculator.js with the proposed split request (see SPLIT_EDITS); raises if it no longer
-    applies to the current calculator.js."""
-    start, end = js.find(SPLIT_EXTRAS_START), js.find(SPLIT_EXTRAS_END)
-    if start < 0 or end < start or "function renderResult(view, report) {" not in js:
-        raise RuntimeError("the split patch no longer applies to calculator.js")
-    extras = js[start:end]
-    js = js[:start] + "    nodes.push(renderExtras(view, report, r.edition,\n" \
-        "      report.pending ? output.querySelector(\"[data-testid=extras]\") : null));\n" + js[end:]
-    js = js.replace("  function renderResult(view, report) {", SPLIT_RENDER % extras, 1)
-    for old, new in SPLIT_EDITS:
-        if old not in js:
-            raise RuntimeError(f"the split patch no longer applies to calculator.js: {old.strip()!r}")
-        js = js.replace(old, new, 1)
-    return js
+def unsplit_calculator(js: str) -> str:
+    """calculator.js without the split request; raises if it no longer applies."""
+    if UNSPLIT[0] not in js:
+        raise RuntimeError(f"calculator.js no longer has {UNSPLIT[0]!r}: update bench.UNSPLIT")
+    return js.replace(*UNSPLIT)
+
+
+def _own_calculator(site: Path, page: str, name: str) -> str:
+    """``page`` loading calculator-<name>.js, an unsplit copy of calculator.js."""
+    calculator = site / "assets" / "javascripts" / "calculator.js"
+    (site / "assets" / "javascripts" / f"calculator-{name}.js").write_text(
+        unsplit_calculator(calculator.read_text(encoding="utf-8")), encoding="utf-8")
+    return page.replace("/calculator.js\"", f"/calculator-{name}.js\"")
 
 
 def make_references(site: Path) -> None:
@@ -489,17 +459,11 @@ def _wait_for_extras(page, timeout_ms: int = 60_000):
 
 def add_variant(site: Path, name: str, spec: dict) -> None:
     """Another version of our page, measured side by side with the others (--variant): its
-    own copy of calculator/ (``head``: False drops what main.html marks data-qmas-runtime;
-    ``split``: the proposed calculator.js change), its own runtime options (``options``)."""
+    own copy of calculator/ (``unsplit``: without the split request) and its own runtime
+    options (``options``: window.qmasRuntimeOptions)."""
     page = (site / PAGES["ours"] / "index.html").read_text(encoding="utf-8")
-    if spec.get("head") is False:
-        page = MARKED.sub("", page)
-    if spec.get("split"):
-        name_js = f"calculator-{name}.js"
-        calculator = site / "assets" / "javascripts" / "calculator.js"
-        (site / "assets" / "javascripts" / name_js).write_text(
-            split_calculator(calculator.read_text(encoding="utf-8")), encoding="utf-8")
-        page = page.replace("/calculator.js\"", f"/{name_js}\"")
+    if spec.get("unsplit"):
+        page = _own_calculator(site, page, name)
     PAGES[name] = f"bench-{name}/"
     (site / PAGES[name]).mkdir(parents=True, exist_ok=True)
     (site / PAGES[name] / "index.html").write_text(page, encoding="utf-8")
@@ -507,8 +471,8 @@ def add_variant(site: Path, name: str, spec: dict) -> None:
 
 def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms: int = 120_000,
               variants=("ours", "naive", "limit"), log=print, ours_options: dict | None = None,
-              ours_stdlib: str = "bundle", ours_head_start: bool = True, ours_bundle: dict | None = None,
-              ours_split: bool = False, extra: dict | None = None, latency_ms: float = 0,
+              ours_stdlib: str = "bundle", ours_bundle: dict | None = None,
+              ours_unsplit: bool = False, extra: dict | None = None, latency_ms: float = 0,
               cache_control: str = CACHE_CONTROL) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -521,7 +485,7 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
         site = Path(tmp) / "site"
         shutil.copytree(site_dir, site)
         make_references(site)
-        tweak_ours(site, ours_stdlib, ours_head_start, ours_bundle, ours_split)
+        tweak_ours(site, ours_stdlib, ours_bundle, ours_unsplit)
         for name, spec in extra.items():
             add_variant(site, name, spec)
         servers, logs = {}, {}
@@ -722,19 +686,16 @@ def main(args=None) -> None:
                         help="measure an earlier step: the wheel with Pyodide's stdlib as source or .pyc")
     parser.add_argument("--ours-bundle", help="measure another bundle: JSON of build_bundle's options, e.g."
                         ' \'{"compile": "none", "whole_gzip": true}\'')
-    parser.add_argument("--ours-split", action="store_true",
-                        help="our page with the proposed calculator.js change: score first, extras after")
+    parser.add_argument("--ours-unsplit", action="store_true",
+                        help="measure an earlier step: the score and its extras in one reply")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=JSON",
                         help='another version of our page measured in the same runs, e.g. no-snapshot='
-                             '\'{"options": {"snapshot": false}}\' (keys: options, head, split); repeatable')
+                             '\'{"options": {"snapshot": false}}\' (keys: options, unsplit); repeatable')
     parser.add_argument("--latency-ms", type=float, default=0,
                         help="add this round-trip latency to every request (CDP network emulation)")
     parser.add_argument("--cache-control", default=CACHE_CONTROL,
                         help=f"the server's Cache-Control (default {CACHE_CONTROL!r}, as Pages; 'no-cache'"
                              " is a repeat visit after Pages' 10 minutes: every file revalidated)")
-    parser.add_argument("--ours-no-head-start", action="store_true",
-                        help="measure an earlier step: no worker started from the page's head on a"
-                             " repeat visit (what main.html marks data-qmas-runtime is removed)")
     opts = parser.parse_args(args)
     variants = tuple(v for v in opts.only.split(",") if v)
     with tempfile.TemporaryDirectory(prefix="qmas-bench-site-") as tmp:
@@ -746,14 +707,14 @@ def main(args=None) -> None:
         report = run_bench(site_dir, runs=opts.runs, changes=opts.changes, variants=variants,
                            log=lambda line: print(line, flush=True),
                            ours_options=json.loads(opts.ours_options) if opts.ours_options else None,
-                           ours_stdlib=opts.ours_stdlib, ours_head_start=not opts.ours_no_head_start,
+                           ours_stdlib=opts.ours_stdlib,
                            ours_bundle=json.loads(opts.ours_bundle) if opts.ours_bundle else None,
-                           ours_split=opts.ours_split,
+                           ours_unsplit=opts.ours_unsplit,
                            extra={k: json.loads(v) for k, v in (item.split("=", 1) for item in opts.variant)},
                            latency_ms=opts.latency_ms, cache_control=opts.cache_control)
         report["config"].update(ours_options=opts.ours_options, ours_stdlib=opts.ours_stdlib,
-                                ours_head_start=not opts.ours_no_head_start, ours_bundle=opts.ours_bundle,
-                                ours_split=opts.ours_split, variants=opts.variant,
+                                ours_bundle=opts.ours_bundle,
+                                ours_unsplit=opts.ours_unsplit, variants=opts.variant,
                                 latency_ms=opts.latency_ms, cache_control=opts.cache_control)
     print()
     print(render(report))

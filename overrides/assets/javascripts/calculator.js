@@ -107,6 +107,28 @@
     return r.passed ? ui.passes : ui.fails;
   }
 
+  function renderExtras(view, report, edition) {
+    const { ui } = view;
+    const nodes = [];
+    if (report.advice) nodes.push(renderAdvice(ui, report.advice, edition));
+    if (report.compare) {
+      const c = report.compare;
+      nodes.push(el("h3", { text: ui.compare_title }));
+      nodes.push(el("p", { "data-testid": "compare", text: fill(ui.compare_line, { title: c.title, from: c.effective_from, to: c.effective_to || ui.now, total: totalText(ui, c), verdict: verdict(ui, c) }) }));
+    }
+    if (report.checklist && report.checklist.items.length) {
+      nodes.push(el("h3", { text: ui.checklist_title }));
+      nodes.push(list(report.checklist.items.map((i) => i.text), { "data-testid": "checklist" }));
+      nodes.push(el("p", { class: "qmas-note", text: report.checklist.note }));
+    }
+    return el("div", { class: "qmas-extras", "data-testid": "extras" }, nodes);
+  }
+
+  function busy(box) {
+    box.setAttribute("aria-busy", "true");
+    return box;
+  }
+
   function renderResult(view, report) {
     const { ui, form, output } = view;
     const r = report.result;
@@ -148,17 +170,10 @@
       nodes.push(el("h3", { text: ui.unanswered_title }));
       nodes.push(list(unanswered.map((k) => questionLabel(form, k)), { "data-testid": "unanswered" }));
     }
-    if (report.advice) nodes.push(renderAdvice(ui, report.advice, r.edition));
-    if (report.compare) {
-      const c = report.compare;
-      nodes.push(el("h3", { text: ui.compare_title }));
-      nodes.push(el("p", { "data-testid": "compare", text: fill(ui.compare_line, { title: c.title, from: c.effective_from, to: c.effective_to || ui.now, total: totalText(ui, c), verdict: verdict(ui, c) }) }));
-    }
-    if (report.checklist && report.checklist.items.length) {
-      nodes.push(el("h3", { text: ui.checklist_title }));
-      nodes.push(list(report.checklist.items.map((i) => i.text), { "data-testid": "checklist" }));
-      nodes.push(el("p", { class: "qmas-note", text: report.checklist.note }));
-    }
+    // The extras (advice, comparison, checklist) come in their own message just after the
+    // score; meanwhile the previous ones stay, marked busy, so the page does not jump.
+    const previous = report.pending ? output.querySelector("[data-testid=extras]") : null;
+    nodes.push(previous ? busy(previous) : renderExtras(view, report, r.edition));
     r.notes.forEach((n) => nodes.push(el("p", { class: "qmas-note", text: n })));
     nodes.push(renderAnswers(view));
     nodes.push(el("p", { class: "qmas-note", text: fill(ui.printed_on, { date: new Date().toISOString().slice(0, 10), edition: r.title }) }));
@@ -167,6 +182,7 @@
     output.dataset.passed = String(r.passed);
     output.dataset.eligible = String(r.eligible);
     output.dataset.unmet = r.unmet_prerequisites.join(" ");
+    output.dataset.extras = report.pending ? "pending" : "done";
     view.status.textContent = fill(ui.announce, { verdict: verdict(ui, r), total: totalText(ui, r) });
   }
 
@@ -435,7 +451,9 @@
       if (!runtime.ready) return;
       latest = runtime.nextId++;
       sent[latest] = fragment;
-      runtime.worker.postMessage({ id: latest, type: "assess", answers, edition, lang: view.lang, include: INCLUDE });
+      // split: the score at once, the extras (10x the work) in a second message, skipped if a
+      // newer change comes first (measured with site_scripts/bench.py: p95 51 -> 20 ms).
+      runtime.worker.postMessage({ id: latest, type: "assess", answers, edition, lang: view.lang, include: INCLUDE, split: true });
     }
 
     function onMessage(msg) {
@@ -446,6 +464,12 @@
       }
       if (msg.type === "fatal") return renderProblem(view, fill(view.ui.error_fatal, { message: msg.message }), restartWorker);
       if (msg.id !== latest) return; // a newer request is on its way
+      if (msg.type === "extras") {
+        const box = view.output.querySelector("[data-testid=extras]");
+        if (box) box.replaceWith(renderExtras(view, msg, selectedEdition(form)));
+        view.output.dataset.extras = "done";
+        return;
+      }
       view.output.dataset.fragment = sent[msg.id];
       for (const id of Object.keys(sent)) if (Number(id) <= msg.id) delete sent[id];
       if (msg.type === "result") {
