@@ -4,6 +4,7 @@ worker never handles Python objects and every failure comes back as data."""
 from __future__ import annotations
 
 import json
+import re
 
 from .advice import advise
 from .answers import InvalidAnswers
@@ -13,6 +14,31 @@ from .editions import edition_for, editions
 from .universities import find
 
 EXTRAS = ("advice", "checklist", "compare")
+# A request nests 3 deep; far deeper nesting is refused before json.loads, whose recursion
+# overflows the browser's stack (a JavaScript RangeError that kills Pyodide) before Python's
+# RecursionError on a worker's smaller stack.
+MAX_DEPTH = 32
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _loads(request):
+    """The request parsed, or None when it is not JSON or nests deeper than MAX_DEPTH."""
+    if not isinstance(request, (str, bytes, bytearray)):
+        return None
+    text = request.decode("utf-8", "replace") if isinstance(request, (bytes, bytearray)) else request
+    depth = 0
+    for token in _TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return None
+        elif bracket in ("]", "}"):
+            depth -= 1
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _other_general(edition: str) -> str | None:
@@ -39,10 +65,7 @@ def report(answers: dict, edition: str, lang: str = "en", include: tuple[str, ..
 def assess_json(request: str) -> str:
     """`{"answers", "edition", "lang", "include"}` as JSON in (edition defaults to the one in
     force today); `{"result", …extras}` or `{"errors": [{field, message}]}` out."""
-    try:
-        call = json.loads(request)
-    except (ValueError, TypeError, RecursionError):  # RecursionError: absurdly deep nesting
-        call = None
+    call = _loads(request)
     if not isinstance(call, dict):
         return json.dumps({"errors": [{"field": "request", "message": "must be a JSON object"}]})
     include = call.get("include", [])
@@ -58,10 +81,7 @@ def assess_json(request: str) -> str:
 def find_universities_json(request: str) -> str:
     """`{"query", "limit", "lang"}` as JSON in; the finder's result or `{"errors": [...]}` out."""
     try:
-        try:
-            call = json.loads(request)
-        except (TypeError, RecursionError):
-            call = None
+        call = _loads(request)
         if not isinstance(call, dict):
             raise ValueError("must be a JSON object")
         return json.dumps(find(call.get("query", ""), call.get("limit", 8), call.get("lang", "en")), ensure_ascii=False)

@@ -124,6 +124,23 @@ def test_deeply_nested_request_is_an_error_not_a_crash():
     check_answer(qmas_core.assess_json('{"answers": ' + "[" * 100_000 + "]" * 100_000 + "}"))
 
 
+def test_nesting_is_refused_before_parsing_beyond_the_limit():
+    """The browser's stack overflows in json.loads long before Python's recursion limit, so
+    nesting beyond MAX_DEPTH is refused before parsing; brackets inside strings do not count."""
+    from qmas_core.browser import MAX_DEPTH
+
+    def nested(depth):  # the request itself is depth 1, "answers" 2, then lists
+        return '{"answers": {"age": ' + "[" * (depth - 2) + "]" * (depth - 2) + "}}"
+
+    assert check_answer(qmas_core.assess_json(nested(MAX_DEPTH)))["errors"][0]["field"] == "age"
+    assert check_answer(qmas_core.assess_json(nested(MAX_DEPTH + 1)))["errors"][0]["field"] == "request"
+    brackets = to_json({"answers": {"age": 30, "note": "[{" * 1000 + '\\"'}, "edition": "criteria-2024"})
+    assert check_answer(qmas_core.assess_json(brackets))["errors"][0]["field"] == "note"
+    query = to_json({"query": "[" * 1000})
+    assert "errors" not in json.loads(qmas_core.find_universities_json(query))
+    assert json.loads(qmas_core.find_universities_json("[" * 40 + "]" * 40))["errors"][0]["field"] == "query"
+
+
 def test_nan_and_infinity_in_answers_are_errors():
     for bad in (math.nan, math.inf, -math.inf):
         answer = check_answer(qmas_core.assess_json(to_json({"answers": {"age": bad, "work_years": bad}})))
