@@ -241,10 +241,13 @@ def stdlib_top_names(stdlib_zip: str | Path) -> list[str]:
         for name in z.namelist():
             top = name.split("/", 1)[0]
             if "/" in name:
-                names.add(top)
+                if top.isidentifier():  # a package (not e.g. site-packages/)
+                    names.add(top)
             elif top.endswith((".py", ".pyc")):
+                # Every module, also _sysconfigdata__emscripten_wasm32-emscripten (sysconfig
+                # imports it by that name).
                 names.add(top.rsplit(".", 1)[0])
-    return sorted(n for n in names if n.isidentifier())
+    return sorted(names)
 
 
 def _core_imports(wheel: Path) -> list[str]:
