@@ -171,7 +171,7 @@
       nodes.push(list(unanswered.map((k) => questionLabel(form, k)), { "data-testid": "unanswered" }));
     }
     // The extras (advice, comparison, checklist) come in their own message just after the
-    // score; meanwhile the previous ones stay, marked busy, so the page does not jump.
+    // score; meanwhile the previous ones stay (aria-busy), so the page does not jump.
     const previous = report.pending ? output.querySelector("[data-testid=extras]") : null;
     nodes.push(previous ? busy(previous) : renderExtras(view, report, r.edition));
     r.notes.forEach((n) => nodes.push(el("p", { class: "qmas-note", text: n })));
