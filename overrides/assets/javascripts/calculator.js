@@ -445,15 +445,18 @@
       const answers = readAnswers(form);
       const edition = selectedEdition(form);
       const fragment = formatFragment(edition, answers);
+      if (runtime.ready && !runtime.fatal) {
+        latest = runtime.nextId++;
+        sent[latest] = fragment;
+        // split: the score at once, the extras (10x the work) in a second message, skipped if
+        // a newer change comes first (measured with site_scripts/bench.py: p95 37 -> 16 ms).
+        runtime.worker.postMessage({ id: latest, type: "assess", answers, edition, lang: view.lang, include: INCLUDE, split: true });
+      }
+      // The address and the kept answers while the worker is already at work (replaceState
+      // can take milliseconds).
       history.replaceState(history.state, "", fragment);
       tools.save(fragment);
-      if (runtime.fatal) return renderProblem(view, fill(view.ui.error_fatal, { message: runtime.fatal }), restartWorker);
-      if (!runtime.ready) return;
-      latest = runtime.nextId++;
-      sent[latest] = fragment;
-      // split: the score at once, the extras (10x the work) in a second message, skipped if a
-      // newer change comes first (measured with site_scripts/bench.py: p95 51 -> 20 ms).
-      runtime.worker.postMessage({ id: latest, type: "assess", answers, edition, lang: view.lang, include: INCLUDE, split: true });
+      if (runtime.fatal) renderProblem(view, fill(view.ui.error_fatal, { message: runtime.fatal }), restartWorker);
     }
 
     function onMessage(msg) {

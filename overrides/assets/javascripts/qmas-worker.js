@@ -401,6 +401,9 @@ async function start() {
   }
   // The whole boundary: qmas_core.assess_json / find_universities_json (str) -> str.
   const core = pyodide.pyimport("qmas_core");
+  // What is loaded now (the rules above all) lives as long as the worker: out of the garbage
+  // collector's way, so that its passes during an answer stay short (as gc.freeze() is meant for).
+  pyodide.runPython("import gc; gc.freeze()");
   const assessJson = core.assess_json;
   const findJson = core.find_universities_json;
   if (typeof assessJson !== "function") throw fail(`${manifest.wheel} has no qmas_core.assess_json`);
@@ -429,6 +432,7 @@ async function makeSnapshot() {
     for (const lang of ["en", "zh-Hant", "zh-Hans"]) assessJson(JSON.stringify({ ...REFERENCE, edition, lang, include: EXTRAS }));
   }
   const reference = assessJson(JSON.stringify(REFERENCE));
+  pyodide.runPython("import gc; gc.freeze()"); // what the warm-up cached, too
   const bytes = pyodide.makeMemorySnapshot();
   await dropSnapshots(name);
   const cache = await caches.open(name);
