@@ -49,7 +49,8 @@ Measuring one optimisation at a time, side by side in the same runs (so that the
 shared machine hits every page alike): ``--variant NAME=JSON`` adds another version of our
 page (``{"options": {...}}``: window.qmasRuntimeOptions, e.g. ``{"snapshot": false}``,
 ``{"serviceWorker": false}``, ``{"afterPaint": false}``; ``{"unsplit": true}``: the score
-and its extras in one reply, as before the split request). Earlier steps: ``--ours-stdlib
+and its extras in one reply, as before the split request; ``{"html": [[old, new], ...]}``: the
+page's HTML edited, e.g. ``[[" defer>", ">"]]``). Earlier steps: ``--ours-stdlib
 source|pyc`` (the wheel through loadPackage instead of the bundle), ``--ours-bundle JSON``
 (another bundle: pyodide_files.build_bundle's options, e.g. ``{"debug_ranges": true}``),
 ``--ours-unsplit``. ``--cache-control no-cache --latency-ms 100`` is a repeat visit after
@@ -459,11 +460,16 @@ def _wait_for_extras(page, timeout_ms: int = 60_000):
 
 def add_variant(site: Path, name: str, spec: dict) -> None:
     """Another version of our page, measured side by side with the others (--variant): its
-    own copy of calculator/ (``unsplit``: without the split request) and its own runtime
-    options (``options``: window.qmasRuntimeOptions)."""
+    own copy of calculator/ (``unsplit``: without the split request; ``html``: a list of
+    [old, new] replacements in the page, each required to apply) and its own runtime options
+    (``options``: window.qmasRuntimeOptions)."""
     page = (site / PAGES["ours"] / "index.html").read_text(encoding="utf-8")
     if spec.get("unsplit"):
         page = _own_calculator(site, page, name)
+    for old, new in spec.get("html", []):
+        if old not in page:
+            raise RuntimeError(f"variant {name}: {old!r} is not in the page")
+        page = page.replace(old, new)
     PAGES[name] = f"bench-{name}/"
     (site / PAGES[name]).mkdir(parents=True, exist_ok=True)
     (site / PAGES[name] / "index.html").write_text(page, encoding="utf-8")
@@ -690,7 +696,7 @@ def main(args=None) -> None:
                         help="measure an earlier step: the score and its extras in one reply")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=JSON",
                         help='another version of our page measured in the same runs, e.g. no-snapshot='
-                             '\'{"options": {"snapshot": false}}\' (keys: options, unsplit); repeatable')
+                             '\'{"options": {"snapshot": false}}\' (keys: options, unsplit, html); repeatable')
     parser.add_argument("--latency-ms", type=float, default=0,
                         help="add this round-trip latency to every request (CDP network emulation)")
     parser.add_argument("--cache-control", default=CACHE_CONTROL,
