@@ -35,6 +35,7 @@ test-core: setup
 	$(BIN)/python -m pytest tests/core
 
 bench: setup chromium
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m site_scripts.bench --runs 7 --out bench-report.json
 
 clean:

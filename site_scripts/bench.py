@@ -412,6 +412,8 @@ def transfer(entries: list[dict], compressed: Compressed, site_dir: Path) -> dic
         files[name] = {"raw": raw, "gzip": gz, "brotli": br, "pages": served, "pages_gzip": ext in PAGES_GZIP,
                        "count": files.get(name, {}).get("count", 0) + 1}
     total = {k: sum((f[k] or 0) * f["count"] for f in files.values()) for k in ("raw", "gzip", "brotli", "pages")}
+    if not compressed.brotli:
+        total["brotli"] = None  # the brotli module is not installed (pip install -e '.[bench]')
     total["pages_if_wasm_uncompressed"] = sum(
         (f["raw"] if n.endswith(".wasm") else f["pages"]) * f["count"] for n, f in files.items())
     return {"files": files, "total": total,
@@ -649,7 +651,7 @@ def render(report: dict) -> str:
                        ("  as served by Pages (MB)", "pages"),
                        ("  ... if Pages left .wasm raw (MB)", "pages_if_wasm_uncompressed")):
         out.append(f"{label:34}" + "".join(
-            f"{_fmt((s[v].get('cold_transfer') or {}).get(key, 0) / 1e6, 2):>26}" for v in variants))
+            f"{_cell((s[v].get('cold_transfer') or {}).get(key, 0), 1e6, 2):>26}" for v in variants))
     for v in variants:
         for phase in ("cold", "warm"):
             runs = [r.get("runtime_info") or {} for r in report["results"][v][phase]]
@@ -674,7 +676,8 @@ def render(report: dict) -> str:
     out.append("")
     for name, t in report["targets"].items():
         state = {True: "MET", False: "NOT MET", None: "n/a"}[t["met"]]
-        out.append(f"target {state:8} {t['text']}: {_fmt(t['value'], 2)}")
+        value = t["value"]  # ratios with 3 decimals: 0.503 is not "0.50"
+        out.append(f"target {state:8} {t['text']}: {_fmt(value, 3 if value is not None and value < 10 else 2)}")
     return "\n".join(out)
 
 
