@@ -445,7 +445,9 @@
       const answers = readAnswers(form);
       const edition = selectedEdition(form);
       const fragment = formatFragment(edition, answers);
-      if (runtime.ready && !runtime.fatal) {
+      // Sent as soon as a worker exists, even while it loads: it answers once ready, without
+      // a round trip through this page (busy on a first visit) after its "ready".
+      if (runtime.worker && !runtime.fatal) {
         latest = runtime.nextId++;
         sent[latest] = fragment;
         // split: the score at once, the extras (10x the work) in a second message, skipped if
@@ -461,9 +463,10 @@
 
     function onMessage(msg) {
       if (!document.body.contains(root)) return runtime.listeners.delete(onMessage);
+      if (msg.type === "started") return submit();
       if (msg.type === "ready") {
         view.status.textContent = view.ui.ready;
-        return submit();
+        return latest ? undefined : submit(); // what was asked while loading is being answered
       }
       if (msg.type === "fatal") return renderProblem(view, fill(view.ui.error_fatal, { message: msg.message }), restartWorker);
       if (msg.id !== latest) return; // a newer request is on its way
@@ -522,8 +525,10 @@
     });
 
     if (runtime.fatal) renderProblem(view, fill(view.ui.error_fatal, { message: runtime.fatal }), restartWorker);
-    else if (runtime.ready) submit();
-    else view.status.textContent = view.ui.loading;
+    else {
+      if (!runtime.ready) view.status.textContent = view.ui.loading;
+      if (runtime.worker) submit();
+    }
     startWorker();
   }
 

@@ -1,6 +1,7 @@
 // The calculator's Python runtime: one Web Worker (qmas-worker.js: Pyodide + qmas_core) per
-// tab, kept across Material's instant navigation. Listeners get the worker's messages and
-// {type: "fatal", message} when it fails; restartWorker() starts a new one.
+// tab, kept across Material's instant navigation. Listeners get the worker's messages,
+// {type: "started"} when a worker starts (requests may be sent at once: it answers them once
+// ready) and {type: "fatal", message} when it fails; restartWorker() starts a new one.
 //
 // Start-up: on a page with the calculator, as soon as the page has painted (first contentful
 // paint, or the load event at the latest); elsewhere when calculator.js asks. Starting before
@@ -152,6 +153,8 @@
     worker.onmessage = onMessage;
     worker.onerror = onError;
     armLoadTimer();
+    // Requests may be sent from now on: the worker answers them as soon as it is ready.
+    emit({ type: "started" });
   }
 
   function failRuntime(message) {
