@@ -1,12 +1,12 @@
 """Runs inside Pyodide, in the module worker of tests/site/test_core_in_browser.py (which ships
 this file to the browser); CPython's pytest never imports it (no ``test_`` prefix).
 
-    install(url, names)   the full-stdlib fallback of qmas-worker.js (its FALLBACK_PY finder:
-                          a stdlib module the bundle left out is found in Pyodide's full
-                          python_stdlib.zip, fetched once), which also records who caused each
+    install(url, names, fallback_py)
+                          the full-stdlib fallback of qmas-worker.js, its own FALLBACK_PY source
+                          (a stdlib module the bundle left out is found in Pyodide's full
+                          python_stdlib.zip, fetched once), made to record who caused each
                           miss; and a watch on every import statement. ``names``: the
-                          manifest's stdlib names plus the one it cannot list (see the test's
-                          unlisted_stdlib_names)
+                          manifest's stdlib names
     import_core(names)    imports every module of qmas_core (bar __main__) before anything else
                           has imported anything
     run_pytest(zip, args) unpacks pytest, hypothesis & co. and the project's tests, runs pytest
@@ -24,13 +24,12 @@ is every import statement run on the core's behalf that yielded a module from th
 even one already fetched earlier for pytest or hypothesis (the core's need would otherwise hide
 behind theirs).
 
-Only what the worker's finder itself needs is imported at the top (sys, builtins,
-importlib.machinery, all in the bundle): nothing else may be imported before the finder is in place.
+Only what the worker's finder itself needs is imported at the top (sys, builtins, all in
+the bundle): nothing else may be imported before the finder is in place.
 """
 
 import builtins
 import sys
-from importlib.machinery import PathFinder
 
 # Frames of the import system itself (importlib.import_module is in "importlib").
 MACHINERY = frozenset({
@@ -39,7 +38,6 @@ MACHINERY = frozenset({
 })
 # Pyodide's own modules count as the runtime, like the standard library.
 RUNTIME = frozenset({"pyodide", "_pyodide", "js", "pyodide_js"})
-FULL_STDLIB = "/lib/qmas_full_stdlib.zip"
 
 FINDER = None
 WATCH = None
@@ -72,45 +70,27 @@ def responsible(chain: list) -> str:
     return chain[-1] if chain else "?"
 
 
-class QmasFullStdlib:
-    """qmas-worker.js's FALLBACK_PY finder, the same lookups, plus who caused each miss."""
+def attributed(finder):
+    """The worker's own finder (qmas-worker.js's FALLBACK_PY, run as is by install), made to
+    record, for each module it finds, who caused the fetch (in ``records``)."""
+    base = type(finder)
 
-    def __init__(self, url, names, bundle):
-        self.url, self.names, self.bundle = url, frozenset(names), bundle
-        self.full = None
-        self.missed = []
-        self.phase = "start"
+    class AttributedFinder(base):
+        def find_spec(self, name, path=None, target=None):
+            found = len(self.missed)
+            spec = super().find_spec(name, path, target)
+            if len(self.missed) > found:
+                chain = importers(sys._getframe(1))
+                self.records.append({
+                    "module": name, "importer": chain[0] if chain else "?", "responsible": responsible(chain),
+                    "chain": chain[:12], "phase": self.phase,
+                })
+            return spec
 
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] not in self.names:
-            return None
-        if path is None:
-            search = [self._load()]
-        else:
-            search = [self._load() + p[len(self.bundle):] for p in path if p.startswith(self.bundle)]
-        spec = PathFinder.find_spec(name, search) if search else None
-        if spec is not None:
-            chain = importers(sys._getframe(1))
-            self.missed.append({
-                "module": name, "importer": chain[0] if chain else "?", "responsible": responsible(chain),
-                "chain": chain[:12], "phase": self.phase,
-            })
-        return spec
-
-    def _load(self):
-        if self.full is None:
-            from js import XMLHttpRequest
-
-            request = XMLHttpRequest.new()
-            request.open("GET", self.url, False)
-            request.responseType = "arraybuffer"
-            request.send()
-            if request.status != 200:
-                raise ImportError(f"{self.url}: HTTP {request.status}")
-            with open(FULL_STDLIB, "wb") as f:
-                f.write(request.response.to_bytes())
-            self.full = FULL_STDLIB
-        return self.full
+    finder.__class__ = AttributedFinder
+    finder.records, finder.phase = [], "start"
+    HOOKS.update({base.find_spec.__code__, base._load.__code__, AttributedFinder.find_spec.__code__})
+    return finder
 
 
 class ImportWatch:
@@ -149,18 +129,17 @@ class ImportWatch:
 
 
 # The finder's and the watch's own frames, which sit between an import and its importer.
-HOOKS = frozenset({
-    QmasFullStdlib.find_spec.__code__, QmasFullStdlib._load.__code__,
-    ImportWatch.__call__.__code__, ImportWatch._check.__code__,
-})
+HOOKS = {ImportWatch.__call__.__code__, ImportWatch._check.__code__}
 
 
-def install(url: str, names: str) -> None:
-    """The fallback finder at the end of sys.meta_path (as the worker puts it), and the watch."""
+def install(url: str, names: str, fallback_py: str) -> None:
+    """qmas-worker.js's fallback finder (``fallback_py``: its FALLBACK_PY source, run as the
+    worker runs it: it puts the finder at the end of sys.meta_path), with attribution, and
+    the watch."""
     global FINDER, WATCH
-    bundle = next(p for p in sys.path if p.startswith("/lib/") and p.endswith(".zip"))
-    FINDER = QmasFullStdlib(url, names.split(), bundle)
-    sys.meta_path.append(FINDER)
+    scope = {"URL": url, "NAMES": names.split()}
+    exec(compile(fallback_py, "qmas-worker.js FALLBACK_PY", "exec"), scope)
+    FINDER = attributed(scope["finder"])
     WATCH = ImportWatch(FINDER)
     builtins.__import__ = WATCH
 
@@ -261,7 +240,7 @@ def report() -> str:
         "core_elsewhere": core_elsewhere,
         "bundle": FINDER.bundle,
         "full_stdlib_fetched": FINDER.full is not None,
-        "missed": FINDER.missed,
+        "missed": FINDER.records,
         "core_imports": list(WATCH.found.values()),
         "packages": packages,
     }

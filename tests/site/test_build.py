@@ -320,7 +320,8 @@ def test_assets_are_local_and_links_relative(site):
         for a in doc.find_all("a", href=True):
             assert not a.attrs["href"].startswith("/"), (name, a.attrs["href"])
         html = (site / name / "index.html" if name else site / "index.html").read_text("utf-8")
-        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+        # Nor from inline styles (theme.font: false keeps Material's web-font stylesheet out).
+        assert not re.search(r"""(url\(|@import)\s*['"]?(https?:)?//""", html), name
 
 
 def test_accessibility_fixes_are_in_place(site):

@@ -10,9 +10,10 @@ next to the built site) boots Pyodide exactly as qmas-worker.js does: the manife
 from the manifest, ``indexURL`` the runtime folder. It then runs core_in_browser_harness.py in
 Pyodide, which
 
-1. installs the worker's full-stdlib fallback finder (a stdlib module the bundle left out is
-   found in Pyodide's full python_stdlib.zip), recording for every module it finds which
-   module's import caused it, and a watch on import statements;
+1. runs the worker's own full-stdlib fallback finder (FALLBACK_PY, taken from the served
+   qmas-worker.js: a stdlib module the bundle left out is found in Pyodide's full
+   python_stdlib.zip), made to record for every module it finds which module's import caused
+   it, and a watch on import statements;
 2. imports all of qmas_core from the bundle before anything else is imported;
 3. unpacks pytest, hypothesis and their dependencies (pure Python, zipped from this CPython's
    site-packages: nothing is downloaded) and the project's tests, and runs
@@ -44,8 +45,6 @@ hypothesis in the browser, then 1,100 tests) takes 15-25 s, about twice CPython'
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import importlib.metadata
 import io
 import json
@@ -57,6 +56,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.site.bundle_tools import bundle_zip, serve_bundle_without
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -166,7 +167,11 @@ async function run({ site, mode, pytestArgs, coreModules }) {
   pyodide.runPython("import sys; sys.path.insert(0, '/tmp/qmas-harness')");
   const harness = pyodide.pyimport("core_in_browser_harness");
   const fullURL = new URL(manifest.pyodide.dir + manifest.stdlib.full, PY_URL).href;
-  harness.install(fullURL, manifest.stdlib.names.join(" "));
+  // The worker's own fallback finder, from the served qmas-worker.js.
+  const workerSource = new TextDecoder().decode(await bytesOf(new URL("assets/javascripts/qmas-worker.js", site).href));
+  const fallback = /const FALLBACK_PY = `([^`]*)`;/.exec(workerSource);
+  if (!fallback) throw new Error("qmas-worker.js has no FALLBACK_PY");
+  harness.install(fullURL, manifest.stdlib.names.join(" "), fallback[1]);
   harness.import_core(coreModules.join(","));
   mark("core");
   let exitCode = null;
@@ -196,11 +201,6 @@ RUN_WORKER = """async ({ workerURL, message, timeoutMs }) => await new Promise((
   worker.onerror = (event) => { clearTimeout(timer); worker.terminate(); reject(new Error(`worker error: ${event.message}`)); };
   worker.postMessage(message);
 })"""
-
-
-def bundle_zip(site_dir: Path, manifest: dict) -> bytes:
-    data = (site_dir / "assets/py" / manifest["bundle"]["file"]).read_bytes()
-    return gzip.decompress(data) if manifest["bundle"].get("encoding") == "gzip" else data
 
 
 def core_modules(bundle: bytes) -> list[str]:
@@ -403,18 +403,7 @@ def test_the_core_test_suite_passes_in_pyodide_on_the_bundle(page, page_log, sit
 def test_a_core_import_the_bundle_left_out_is_caught(page, site_dir, manifest, core_site):
     """The check above can fail: without tomllib in the bundle (qmas_core.load imports it), the
     attribution names the core. Only the core is imported here, not the test suite."""
-    original = bundle_zip(site_dir, manifest)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(original)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        names = [n for n in zin.namelist() if not n.startswith("tomllib/")]
-        assert len(names) < len(zin.namelist()), "the bundle has no tomllib to remove"
-        for name in names:
-            zout.writestr(zin.getinfo(name), zin.read(name))
-    trimmed = out.getvalue()
-    changed = {**manifest, "bundle": {**manifest["bundle"], "file": "qmas-py-test.zip", "size": len(trimmed),
-                                      "encoding": None, "sha256": hashlib.sha256(trimmed).hexdigest()}}
-    page.route("**/assets/py/manifest.json", lambda route: route.fulfill(json=changed))
-    page.route("**/assets/py/qmas-py-test.zip", lambda route: route.fulfill(body=trimmed, content_type="application/zip"))
+    trimmed = serve_bundle_without(page, site_dir, manifest, "tomllib/")
     report = run_in_browser(page, core_site["url"], "core", trimmed)["report"]
     faults = core_faults(report)
     # Both records name the core: the fetch, and the import statement that got the module.

@@ -17,9 +17,7 @@ run on a worker restored from its memory snapshot, and on a bundle with a module
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import io
 import json
 import re
 import subprocess
@@ -29,6 +27,8 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+
+from tests.site.bundle_tools import serve_bundle_without
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = playwright_sync.expect
@@ -133,12 +133,6 @@ def reference(worker_site: Path, manifest: dict, tmp_path_factory):
     return run
 
 
-def bundle_zip(site_dir: Path, manifest: dict) -> bytes:
-    """The bundle's zip, whether it is served gzipped as a whole or not."""
-    data = (site_dir / "assets/py" / manifest["bundle"]["file"]).read_bytes()
-    return gzip.decompress(data) if manifest["bundle"].get("encoding") == "gzip" else data
-
-
 def golden_requests(limit: int = 10) -> list[dict]:
     """Profiles from tests/cases/golden.json, if it has any in a shape we know."""
     path = ROOT / "tests" / "cases" / "golden.json"
@@ -241,18 +235,7 @@ def test_a_restored_memory_snapshot_answers_like_cpython(page, page_log, served_
 def test_a_module_missing_from_the_bundle_comes_from_the_full_stdlib(page, page_log, served_site, worker_site, manifest, reference):
     if "bundle" not in manifest:
         pytest.skip("the site has no bundle")
-    original = bundle_zip(worker_site, manifest)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(original)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        names = [n for n in zin.namelist() if not n.startswith("tomllib/")]
-        assert len(names) < len(zin.namelist()), "the bundle has no tomllib to remove"
-        for name in names:
-            zout.writestr(zin.getinfo(name), zin.read(name))
-    trimmed = out.getvalue()
-    changed = {**manifest, "bundle": {**manifest["bundle"], "file": "qmas-py-test.zip", "size": len(trimmed), "encoding": None,
-                                      "sha256": hashlib.sha256(trimmed).hexdigest()}}
-    page.route("**/assets/py/manifest.json", lambda route: route.fulfill(json=changed))
-    page.route("**/assets/py/qmas-py-test.zip", lambda route: route.fulfill(body=trimmed, content_type="application/zip"))
+    serve_bundle_without(page, worker_site, manifest, "tomllib/")
     open_probe(page, served_site)
     reply = page.evaluate("() => qmasProbe.assess({answers: {age: 30}, edition: 'criteria-2024', lang: 'en'})")
     expected = reference([{"kind": "assess", "request": {"answers": {"age": 30}, "edition": "criteria-2024", "lang": "en"}}])
