@@ -11,7 +11,7 @@ Material re-inserts the next page's inline scripts under the first page's policy
 ``<script type="application/json">`` blocks (Material's ``__config``, the calculator's
 strings) are data, never executed, and need no hash. Inline event-handler attributes
 (``onclick=``), ``javascript:`` URLs and inline styles get no exception: the policy blocks
-them, and tests/site/test_csp.py fails on any (``blocked_inline_code``).
+them, and tests/browser/test_csp.py fails on any (``blocked_inline_code``).
 
 Listed in mkdocs.yml under ``hooks:``, after ``site_scripts/hooks.py``.
 """

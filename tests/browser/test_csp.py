@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 import qmas_core
 from site_scripts import csp
 from tests.conftest import golden_cases
-from tests.site.calculator_driver import fill_answers, open_calculator, shown_result
-from tests.site.site_pages import CSP_CONSOLE_WORDS, CSP_RECORDER, csp_violations, html_files
+from tests.browser.calculator_driver import fill_answers, open_calculator, shown_result
+from tests.browser.site_pages import CSP_CONSOLE_WORDS, CSP_RECORDER, csp_violations, html_files
 
 META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="(?P<policy>[^"]*)">')
 GOVERNED = re.compile(r"<script\b|<link\b[^>]*rel=\"?stylesheet|<style\b|<img\b|<iframe\b", re.IGNORECASE)

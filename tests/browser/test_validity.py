@@ -40,7 +40,7 @@ import pytest
 
 import qmas_core
 from site_scripts import serve
-from tests.site.site_pages import CSP_CONSOLE_WORDS, CSP_RECORDER, csp_violations, html_files, page_paths, wait_for_result
+from tests.browser.site_pages import CSP_CONSOLE_WORDS, CSP_RECORDER, csp_violations, html_files, page_paths, wait_for_result
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_PATH = "/qmas/"
@@ -263,7 +263,7 @@ def test_sitemap_lists_every_page(deployed):
 def test_instant_navigation_works_under_the_policy(browser, deployed):
     from playwright.sync_api import expect
 
-    from tests.site.calculator_driver import READY_TIMEOUT, fill_answers, shown_result
+    from tests.browser.calculator_driver import READY_TIMEOUT, fill_answers, shown_result
 
     context = browser.new_context()
     context.add_init_script(CSP_RECORDER)

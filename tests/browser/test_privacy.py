@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.site.calculator_driver import READY_TIMEOUT, fill_answers, shown_result
-from tests.site.site_pages import CSP_CONSOLE_WORDS, CSP_RECORDER, csp_violations, is_foreign, page_paths
+from tests.browser.calculator_driver import READY_TIMEOUT, fill_answers, shown_result
+from tests.browser.site_pages import CSP_CONSOLE_WORDS, CSP_RECORDER, csp_violations, is_foreign, page_paths
 
 MARKER_INCOME = 7654321  # typed into the calculator; must appear in no request
 SEARCH_QUERY = "talent"

@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from playwright.sync_api import expect
 
 import qmas_core
-from tests.site.calculator_driver import READY_TIMEOUT
-from tests.site.site_pages import CSP_RECORDER, csp_violations, wait_for_result
+from tests.browser.calculator_driver import READY_TIMEOUT
+from tests.browser.site_pages import CSP_RECORDER, csp_violations, wait_for_result
 
 QUESTIONS = {q["key"]: q for q in qmas_core.questions("en")}
 EDITIONS = [e["id"] for e in qmas_core.editions("en")]

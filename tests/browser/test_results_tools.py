@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 import qmas_core
 from tests.conftest import golden_cases
-from tests.site.calculator_driver import READY_TIMEOUT, fill_answers, open_calculator, shown_result
+from tests.browser.calculator_driver import READY_TIMEOUT, fill_answers, open_calculator, shown_result
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Runs inside Pyodide, in the module worker of tests/site/test_core_in_browser.py (which ships
+"""Runs inside Pyodide, in the module worker of tests/browser/test_core_in_browser.py (which ships
 this file to the browser); CPython's pytest never imports it (no ``test_`` prefix).
 
     install(url, names, fallback_py)

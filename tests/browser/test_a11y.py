@@ -23,8 +23,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.site.calculator_driver import READY_TIMEOUT, fill_answers, shown_result
-from tests.site.site_pages import page_paths
+from tests.browser.calculator_driver import READY_TIMEOUT, fill_answers, shown_result
+from tests.browser.site_pages import page_paths
 
 axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
 

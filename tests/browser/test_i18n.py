@@ -236,7 +236,7 @@ def _reasons(page) -> dict:
 @pytest.fixture(scope="module", params=list(LANGS))
 def calculator_in(request, browser, served_site):
     """One calculator page per language, reused by every case: Pyodide starts once per language."""
-    from tests.site.calculator_driver import open_calculator
+    from tests.browser.calculator_driver import open_calculator
     context = browser.new_context()
     page = context.new_page()
     errors = []
@@ -250,7 +250,7 @@ def calculator_in(request, browser, served_site):
 def test_golden_cases_in_each_language(calculator_in):
     """Factor scores equal CPython's, and the labels and reasons shown are the core's own, in
     the page's language."""
-    from tests.site.calculator_driver import fill_answers, shown_result
+    from tests.browser.calculator_driver import fill_answers, shown_result
     lang, page, errors = calculator_in
     assert page.evaluate("document.documentElement.lang") == lang
     for case in golden_cases():
@@ -268,7 +268,7 @@ def test_golden_cases_in_each_language(calculator_in):
 
 def test_error_messages_in_each_language(calculator_in):
     from playwright.sync_api import expect
-    from tests.site.calculator_driver import READY_TIMEOUT, fill_answers
+    from tests.browser.calculator_driver import READY_TIMEOUT, fill_answers
     lang, page, _ = calculator_in
     answers = {"age": 30, "work_years": 3, "international_years": 5}
     fill_answers(page, "criteria-2024", answers)
@@ -282,7 +282,7 @@ def test_error_messages_in_each_language(calculator_in):
 
 def test_language_switch_keeps_the_page_and_the_answers(page, page_log, served_site):
     from playwright.sync_api import expect
-    from tests.site.calculator_driver import open_calculator, shown_result
+    from tests.browser.calculator_driver import open_calculator, shown_result
     open_calculator(page, served_site, "#edition=criteria-2024&age=35&work_years=6", "zh-Hans/")
     page.locator("#q-age").fill("41")
     shown_result(page)

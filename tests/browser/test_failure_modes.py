@@ -9,7 +9,7 @@ and the button really starts a new worker that then scores.
 
 The runtime's time-outs are shortened for the tests through window.qmasRuntimeOptions (see
 qmas-runtime.js); the memory snapshot and the service worker are off, as they are not tested
-here (tests/site/test_worker.py and test_runtime_cache.py are about them).
+here (tests/browser/test_worker.py and test_runtime_cache.py are about them).
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.bundle_tools import bundle_zip, serve_bundle_without
+from tests.browser.bundle_tools import bundle_zip, serve_bundle_without
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -102,10 +102,10 @@ PROJECT_FILES = (
 PAGE_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>qmas_core tests in Pyodide</title>
 <link rel="icon" href="data:,"></head>
-<body><p>Test page of tests/site/test_core_in_browser.py: it starts core_in_browser_worker.js.</p></body></html>
+<body><p>Test page of tests/browser/test_core_in_browser.py: it starts core_in_browser_worker.js.</p></body></html>
 """
 
-WORKER_JS = r"""// Written by tests/site/test_core_in_browser.py. Boots Pyodide the way qmas-worker.js
+WORKER_JS = r"""// Written by tests/browser/test_core_in_browser.py. Boots Pyodide the way qmas-worker.js
 // does (the bundle as stdLibURL, lockFileContents from the manifest, indexURL the runtime
 // folder), then runs core_in_browser_harness.py. One message in, one reply out.
 const HERE = new URL(".", self.location.href).href;

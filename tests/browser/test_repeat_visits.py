@@ -28,7 +28,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 from site_scripts import serve, wheel  # noqa: E402
 
-from tests.site.calculator_driver import READY_TIMEOUT  # noqa: E402
+from tests.browser.calculator_driver import READY_TIMEOUT  # noqa: E402
 
 LINK = "calculator/#edition=criteria-2024&age=30&qualification=master&work_years=6"
 EXPECTED_TOTAL = str(qmas_core.assess({"age": 30, "qualification": "master", "work_years": 6}, "criteria-2024")["total"])

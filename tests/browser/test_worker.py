@@ -28,7 +28,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.site.bundle_tools import serve_bundle_without
+from tests.browser.bundle_tools import serve_bundle_without
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = playwright_sync.expect
