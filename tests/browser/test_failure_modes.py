@@ -179,6 +179,9 @@ def test_a_stalled_start_times_out_and_try_again_really_restarts(page, served_si
 
 
 # The worker, wrapped so that it closes itself (silently: no error event) after its first result.
+# The page posts its first request as soon as the worker starts: what arrives while the real
+# worker is being imported is held and passed on, as the real worker (no top-level await) would
+# have received it.
 DYING_WORKER = """
 const post = self.postMessage.bind(self);
 let results = 0;
@@ -186,7 +189,12 @@ self.postMessage = (message, ...rest) => {
   post(message, ...rest);
   if (message && message.type === "result" && ++results === 1) self.close();
 };
+const early = [];
+const hold = (event) => early.push(event.data);
+self.addEventListener("message", hold);
 await import(new URL("qmas-worker.js?real", import.meta.url));
+self.removeEventListener("message", hold);
+early.forEach((data) => self.dispatchEvent(new MessageEvent("message", { data })));
 """
 
 
@@ -205,6 +213,33 @@ def test_a_worker_that_dies_mid_session_is_noticed_and_restarted(page, served_si
     press(retry_button(page))
     assert_scores(page)  # the new worker scores the answers as they are now (age 31)
     assert "age=31" in page.locator("#qmas-output").get_attribute("data-fragment")
+
+
+# The worker, wrapped so that the first request it is sent is lost: the page's first request,
+# sent while the worker loads, before its "ready".
+LOSING_WORKER = """
+let lost = false;
+self.addEventListener("message", (event) => {
+  if (!lost && event.data && event.data.type === "assess") {
+    lost = true;
+    event.stopImmediatePropagation();
+  }
+});
+await import(new URL("qmas-worker.js?real", import.meta.url));
+"""
+
+
+def test_a_request_lost_while_the_worker_loads_is_noticed(page, served_site, manifest):
+    page.route("**/assets/javascripts/qmas-worker.js",
+               lambda route: route.fulfill(body=LOSING_WORKER, content_type="text/javascript"))
+    prepare(page, {"replyTimeoutMs": 1500})
+    page.goto(calculator_url(served_site))
+    # Its reply is due from "ready" on: no endless wait for a score that will never come.
+    expect(problem(page)).to_contain_text("stopped answering", timeout=READY_TIMEOUT)
+    assert_answers_kept(page)
+    page.unroute("**/assets/javascripts/qmas-worker.js")
+    press(retry_button(page))
+    assert_scores(page)
 
 
 def test_a_worker_terminated_under_the_page_fails_at_once(page, served_site):

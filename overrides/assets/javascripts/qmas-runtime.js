@@ -10,8 +10,8 @@
 // cores: no earlier result, a later paint.
 //
 // Never spinning forever: loading fails after LOAD_STALL_MS without progress (the worker reports
-// each step), and a request unanswered for REPLY_TIMEOUT_MS means the worker died or hung (a
-// worker that stops sends no event): both end in {type: "fatal"}, which the calculator shows
+// each step), and a request unanswered for REPLY_TIMEOUT_MS (counted from "ready" for one sent
+// while loading) means the worker died or hung (a worker that stops sends no event): both end in {type: "fatal"}, which the calculator shows
 // with a retry button (restartWorker). A message to a terminated worker fails at once.
 //
 // After the first result, in idle time: the service worker (sw.js; its scope is this script's
@@ -40,7 +40,8 @@
     worker: null, ready: false, fatal: null, nextId: 1, timer: null, info: null, listeners: new Set(),
     extras: null,
   };
-  const pending = new Map(); // request id -> time sent
+  // request id -> when its reply became due: when sent, or, if sent while loading, when ready
+  const pending = new Map();
   let watchdog = null;
   let extrasScheduled = false;
 
@@ -53,10 +54,15 @@
     runtime.timer = setTimeout(() => failRuntime("loading took too long"), LOAD_STALL_MS());
   }
 
+  function armWatchdog() {
+    if (!watchdog) watchdog = setTimeout(checkReplies, REPLY_TIMEOUT_MS());
+  }
+
   function checkReplies() {
     watchdog = null;
-    if (!pending.size) return;
-    const oldest = Math.min(...pending.values());
+    const due = Array.from(pending.values()).filter((sent) => sent !== null);
+    if (!due.length) return;
+    const oldest = Math.min(...due);
     const waited = Date.now() - oldest;
     if (waited >= REPLY_TIMEOUT_MS()) return failRuntime("the calculator stopped answering");
     watchdog = setTimeout(checkReplies, REPLY_TIMEOUT_MS() - waited);
@@ -71,9 +77,9 @@
           setTimeout(() => failRuntime("the calculator's worker stopped"), 0);
           return;
         }
-        if (message && message.id !== undefined && runtime.ready) {
-          pending.set(message.id, Date.now());
-          if (!watchdog) watchdog = setTimeout(checkReplies, REPLY_TIMEOUT_MS());
+        if (message && message.id !== undefined) {
+          pending.set(message.id, runtime.ready ? Date.now() : null);
+          if (runtime.ready) armWatchdog();
         }
         worker.postMessage(message);
       },
@@ -96,6 +102,10 @@
       runtime.ready = true;
       runtime.info = msg;
       clearTimeout(runtime.timer);
+      // Requests sent while loading are due from now: one lost on the way is noticed too.
+      const now = Date.now();
+      pending.forEach((sent, id) => sent === null && pending.set(id, now));
+      if (pending.size) armWatchdog();
     } else if (msg.type === "fatal") {
       return failRuntime(msg.message || "loading failed");
     }
