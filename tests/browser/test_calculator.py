@@ -53,6 +53,28 @@ def test_answers_typed_while_loading_are_scored(page, served_site):
     assert shown_result(page)["factors"]["age_50_or_below"] == 0
 
 
+def test_each_change_asks_the_worker_once(page, served_site):
+    """A radio or a filled field fires "input" and then "change" with the same answers: one
+    request, not two (the second would make the visitor wait for a second round trip)."""
+    open_calculator(page, served_site, "#edition=criteria-2024&age=30")
+    page.evaluate("""() => {
+      const worker = window.qmasRuntime.worker, post = worker.postMessage.bind(worker);
+      window.assessAsked = [];
+      worker.postMessage = (message) => {
+        if (message.type === "assess") window.assessAsked.push(message.answers);
+        post(message);
+      };
+    }""")
+    page.locator("#q-work_years").fill("7")
+    page.locator(".qmas-question[data-key='financially_independent'] input[value='yes']").check()
+    page.locator("#q-age").press("Enter")  # the same answers again: nothing new to ask
+    result = shown_result(page)
+    asked = page.evaluate("() => window.assessAsked")
+    assert len(asked) == 2, asked
+    assert asked[-1]["work_years"] == 7 and asked[-1]["financially_independent"] is True
+    assert result["factors"]
+
+
 def test_result_is_announced(calculator):
     page, _ = calculator
     status = page.locator("#qmas-status")

@@ -428,6 +428,7 @@
     let latest = 0;
     let editionChosen = false;
     const sent = {}; // request id -> the fragment it scored, so the page says what it shows
+    let asked = null; // the fragment of the latest request to this worker
 
     // A link's answers win; otherwise answers the visitor chose to keep on this device.
     const link = parseFragment(form, location.hash || stored() || "", view.ui);
@@ -441,13 +442,18 @@
     }
     showQuestionsFor(form, selectedEdition(form));
 
-    function submit() {
+    // force: ask again even if the answers are those of the latest request (a retry).
+    function submit(force) {
       const answers = readAnswers(form);
       const edition = selectedEdition(form);
       const fragment = formatFragment(edition, answers);
+      // A field fires "input" and then "change" with the same answers: the second request
+      // would only make the visitor wait for a second round trip.
+      if (fragment === asked && force !== true && runtime.worker && !runtime.fatal) return;
       // Sent as soon as a worker exists, even while it loads: it answers once ready, without
       // a round trip through this page (busy on a first visit) after its "ready".
       if (runtime.worker && !runtime.fatal) {
+        asked = fragment;
         latest = runtime.nextId++;
         sent[latest] = fragment;
         // split: the score at once, the extras (10x the work) in a second message, skipped if
@@ -463,12 +469,15 @@
 
     function onMessage(msg) {
       if (!document.body.contains(root)) return runtime.listeners.delete(onMessage);
-      if (msg.type === "started") return submit();
+      if (msg.type === "started") return submit(true);
       if (msg.type === "ready") {
         view.status.textContent = view.ui.ready;
-        return latest ? undefined : submit(); // what was asked while loading is being answered
+        return latest ? undefined : submit(true); // what was asked while loading is being answered
       }
-      if (msg.type === "fatal") return renderProblem(view, fill(view.ui.error_fatal, { message: msg.message }), restartWorker);
+      if (msg.type === "fatal") {
+        asked = null;
+        return renderProblem(view, fill(view.ui.error_fatal, { message: msg.message }), restartWorker);
+      }
       if (msg.id !== latest) return; // a newer request is on its way
       if (msg.type === "extras") {
         const box = view.output.querySelector("[data-testid=extras]");
@@ -484,7 +493,7 @@
       } else if (msg.type === "invalid") {
         renderErrors(view, msg.errors);
       } else if (msg.type === "error") {
-        renderProblem(view, fill(view.ui.error_python, { message: msg.message }), submit);
+        renderProblem(view, fill(view.ui.error_python, { message: msg.message }), () => submit(true));
       }
       if (link.problems.length) {
         view.output.prepend(el("div", { class: "qmas-errors", "data-testid": "link-problems" }, [
@@ -503,7 +512,7 @@
 
     runtime.listeners.add(onMessage);
     mountFinder(root, view);
-    form.addEventListener("input", submit);
+    form.addEventListener("input", () => submit());
     form.addEventListener("change", (event) => {
       if (event.target.name === "edition") {
         editionChosen = true;
@@ -527,7 +536,7 @@
     if (runtime.fatal) renderProblem(view, fill(view.ui.error_fatal, { message: runtime.fatal }), restartWorker);
     else {
       if (!runtime.ready) view.status.textContent = view.ui.loading;
-      if (runtime.worker) submit();
+      if (runtime.worker) submit(true);
     }
     startWorker();
   }
