@@ -11,8 +11,9 @@
 //
 // Never spinning forever: loading fails after LOAD_STALL_MS without progress (the worker reports
 // each step), and a request unanswered for REPLY_TIMEOUT_MS (counted from "ready" for one sent
-// while loading) means the worker died or hung (a worker that stops sends no event): both end in {type: "fatal"}, which the calculator shows
-// with a retry button (restartWorker). A message to a terminated worker fails at once.
+// while loading) means the worker died or hung (a worker that stops sends no event): both end
+// in {type: "fatal"}, which the calculator shows with a retry button (restartWorker). A message
+// to a terminated worker fails at once.
 //
 // After the first result, in idle time: the service worker (sw.js; its scope is this script's
 // folder, assets/javascripts/, where qmas-worker.js lives: the worker is its client, no page
