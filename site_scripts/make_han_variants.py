@@ -1,9 +1,9 @@
 """Write `qmas_core/rules/han-variants.json`, the small Traditional/Simplified table the finder ships.
 
-Development only: needs the PyPI package `opencc-python-reimplemented` (pure Python), which the
-runtime never imports. Run after changing a Chinese name in the list data or the aliases:
+Development only: needs the PyPI package `opencc-python-reimplemented` (pure Python, in the
+`test` extra), which the runtime never imports. Run after changing a Chinese name in the list
+data or the aliases:
 
-    pip install opencc-python-reimplemented
     python -m site_scripts.make_han_variants          # write the table
     python -m site_scripts.make_han_variants --check  # exit 1 if the shipped table is stale
 

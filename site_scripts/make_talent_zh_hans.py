@@ -2,10 +2,10 @@
 profession and segment that has a confirmed Traditional Chinese name (`zh_hant`) in the
 `rules/talent-list-*.json` files, keyed by its id.
 
-Development only: needs the PyPI package `opencc-python-reimplemented` (pure Python), which the
-runtime never imports. Run after adding or changing a `zh_hant` name in a Talent List file:
+Development only: needs the PyPI package `opencc-python-reimplemented` (pure Python, in the
+`test` extra), which the runtime never imports. Run after adding or changing a `zh_hant` name
+in a Talent List file:
 
-    pip install opencc-python-reimplemented
     python -m site_scripts.make_talent_zh_hans          # write the table
     python -m site_scripts.make_talent_zh_hans --check  # exit 1 if the shipped table is stale
 

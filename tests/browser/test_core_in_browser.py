@@ -33,8 +33,8 @@ Left out of the browser run:
   be a core import of argparse from the full stdlib.
 - Skipped as on the host: the two tests that compare the shipped Chinese tables with OpenCC
   (test_variant_table_matches_opencc_when_installed, test_talent_table_is_fresh) skip unless
-  opencc-python-reimplemented (pure Python, not a project dependency) is installed; when it
-  is installed here it is shipped to the browser too, and they must pass there.
+  opencc-python-reimplemented (pure Python, in the test extra) is installed; when it is
+  installed here it is shipped to the browser too, and they must pass there.
 
 A second, quick test checks that the check can fail: with tomllib taken out of the bundle,
 the attribution names qmas_core.load.
