@@ -428,7 +428,7 @@
     let latest = 0;
     let editionChosen = false;
     const sent = {}; // request id -> the fragment it scored, so the page says what it shows
-    let asked = null; // the fragment of the latest request to this worker
+    let asked = null; // the fragment of the latest request (a new worker is always asked: "started")
 
     // A link's answers win; otherwise answers the visitor chose to keep on this device.
     const link = parseFragment(form, location.hash || stored() || "", view.ui);
@@ -447,12 +447,12 @@
       const answers = readAnswers(form);
       const edition = selectedEdition(form);
       const fragment = formatFragment(edition, answers);
-      // A field fires "input" and then "change" with the same answers: the second request
-      // would only make the visitor wait for a second round trip.
-      if (fragment === asked && force !== true && runtime.worker && !runtime.fatal) return;
       // Sent as soon as a worker exists, even while it loads: it answers once ready, without
       // a round trip through this page (busy on a first visit) after its "ready".
       if (runtime.worker && !runtime.fatal) {
+        // A field fires "input" and then "change" with the same answers: the second request
+        // would only make the visitor wait for a second round trip.
+        if (fragment === asked && force !== true) return;
         asked = fragment;
         latest = runtime.nextId++;
         sent[latest] = fragment;
@@ -474,10 +474,7 @@
         view.status.textContent = view.ui.ready;
         return latest ? undefined : submit(true); // what was asked while loading is being answered
       }
-      if (msg.type === "fatal") {
-        asked = null;
-        return renderProblem(view, fill(view.ui.error_fatal, { message: msg.message }), restartWorker);
-      }
+      if (msg.type === "fatal") return renderProblem(view, fill(view.ui.error_fatal, { message: msg.message }), restartWorker);
       if (msg.id !== latest) return; // a newer request is on its way
       if (msg.type === "extras") {
         const box = view.output.querySelector("[data-testid=extras]");
