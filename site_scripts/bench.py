@@ -67,6 +67,7 @@ import platform
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -80,11 +81,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from site_scripts import browser as browser_setup  # noqa: E402
-from site_scripts import pyodide_files, serve  # noqa: E402
+from site_scripts import pyodide_files, serve, wheel  # noqa: E402
 
 BASE = "/qmas/"
 REFERENCE_DIR = Path(__file__).resolve().parent / "bench_reference"
 DEEP_LINK = "#edition=criteria-2024&age=30&work_years=6"
+PYC_STDLIB = "python_stdlib_pyc.zip"
 PAGES = {"ours": "calculator/", "naive": "bench-naive/", "limit": "bench-limit/"}
 SETTLE_MS = 500  # after the first score (or load), for late long tasks and LCP entries
 CACHE_CONTROL = "max-age=600"  # what GitHub Pages sends
@@ -171,15 +173,13 @@ def tweak_ours(site: Path, stdlib: str = "bundle", bundle: dict | None = None, u
     same with the whole stdlib precompiled) instead of the bundle; ``bundle``: another way to
     make the bundle; ``unsplit``: no split request (see also --ours-options)."""
     if bundle:
-        # Another way to make the bundle (pyodide_files.build_bundle's options).
-        from site_scripts import wheel as wheel_module
-
+        # Another way to make the bundle (pyodide_files.BUNDLE_OPTIONS).
         manifest_path = site / "assets" / "py" / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         made = pyodide_files.build_bundle(site / "assets" / "py" / manifest["wheel"], site / "assets" / "py", site,
-                                          **bundle)
-        manifest = wheel_module.write_manifest(site, site / "assets" / "py" / manifest["wheel"], made)
-        wheel_module.write_service_worker(site, manifest)
+                                          options={**pyodide_files.BUNDLE_OPTIONS, **bundle})
+        manifest = wheel.write_manifest(site, site / "assets" / "py" / manifest["wheel"], made)
+        wheel.write_service_worker(site, manifest)
     if stdlib != "bundle":
         manifest_path = site / "assets" / "py" / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -187,13 +187,26 @@ def tweak_ours(site: Path, stdlib: str = "bundle", bundle: dict | None = None, u
         manifest.pop("stdlib", None)
         if stdlib == "pyc":
             runtime = pyodide_files.runtime_dir(site)
-            pyodide_files.compile_stdlib(runtime / "python_stdlib.zip", runtime / pyodide_files.PYC_STDLIB)
-            manifest["pyodide_stdlib"] = pyodide_files.PYC_STDLIB
+            compile_stdlib(runtime / "python_stdlib.zip", runtime / PYC_STDLIB)
+            manifest["pyodide_stdlib"] = PYC_STDLIB
         manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     if unsplit:
         # Only "ours" uses it: the naive page keeps the calculator as it is.
         page = site / PAGES["ours"] / "index.html"
         page.write_text(_own_calculator(site, page.read_text(encoding="utf-8"), "ours"), encoding="utf-8")
+
+
+def compile_stdlib(source_zip: Path, out_zip: Path) -> None:
+    """``out_zip``: ``source_zip`` with every module precompiled to .pyc by Pyodide under Node
+    (the worker loads it when the manifest names it as ``pyodide_stdlib``)."""
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node (>= 18) is needed to precompile the stdlib")
+    tag = f"qmas pyc-stdlib v1, pyodide {pyodide_files.pinned_version()}, from sha256:{wheel.sha256_file(source_zip)}"
+    proc = subprocess.run([node, str(pyodide_files.PYC_SCRIPT), str(pyodide_files.package_dir()),
+                           str(source_zip), str(out_zip), tag], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"precompiling the stdlib failed:\n{proc.stdout}{proc.stderr}")
 
 
 # An earlier step, to measure what the split request pays: calculator.js asking for the score
@@ -693,8 +706,8 @@ def main(args=None) -> None:
                         ' \'{"serviceWorker": false, "snapshot": false}\'')
     parser.add_argument("--ours-stdlib", choices=("bundle", "source", "pyc"), default="bundle",
                         help="measure an earlier step: the wheel with Pyodide's stdlib as source or .pyc")
-    parser.add_argument("--ours-bundle", help="measure another bundle: JSON of build_bundle's options, e.g."
-                        ' \'{"compile": "none", "whole_gzip": true}\'')
+    parser.add_argument("--ours-bundle", help="measure another bundle: JSON over pyodide_files.BUNDLE_OPTIONS, e.g."
+                        ' \'{"compile": "none"}\'')
     parser.add_argument("--ours-unsplit", action="store_true",
                         help="measure an earlier step: the score and its extras in one reply")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=JSON",
