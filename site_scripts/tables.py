@@ -4,7 +4,6 @@ templates in overrides/partials/qmas/, in the page's language."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -16,14 +15,12 @@ from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 import qmas_core
-from qmas_core import load, talent_list, universities
+from qmas_core import load, talent_list
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = "partials/qmas/"
 FACTOR_ROWS = TEMPLATES + "points-245-factors.html"
-CALCULATOR_TEMPLATE = TEMPLATES + "calculator.html"
 SITE_STRINGS = HERE / "site_strings.toml"
-CALCULATOR_STRINGS = HERE / "calculator_strings.toml"
 
 
 class MarkerError(ValueError):
@@ -84,7 +81,7 @@ def _link(url: str) -> dict:
     return {"url": url, "host": host, "official": host.endswith(".gov.hk") or host == "gov.hk"}
 
 
-def _no_args(args, name):
+def no_args(args, name):
     if args:
         raise MarkerError(f"qmas:{name} takes no arguments, got {' '.join(args)}")
 
@@ -120,7 +117,7 @@ def _page_url(target: str, p: Page) -> str:
 
 
 def build_editions(args, p: Page):
-    _no_args(args, "editions")
+    no_args(args, "editions")
     rows = []
     for e in qmas_core.editions(p.lang, p.today):
         data = load.rules(e["id"])
@@ -182,7 +179,7 @@ def build_points_245(args, p: Page):
 
 
 def build_criteria_2024(args, p: Page):
-    _no_args(args, "criteria-2024")
+    no_args(args, "criteria-2024")
     data = load.rules("criteria-2024")
     by_key = {c["key"]: c["number"] for c in data["criteria"]}
     # The page's language; beside it, the official Simplified wording (on zh-Hans pages the
@@ -202,7 +199,7 @@ def build_criteria_2024(args, p: Page):
 
 
 def build_achievement(args, p: Page):
-    _no_args(args, "achievement")
+    no_args(args, "achievement")
     data = load.rules("achievement")
     rows = [{"id": c["id"], "label": p.text(c["label"]), "note": p.text(c.get("note")),
              "sources": _sources(c["sources"])} for c in data["criteria"]]
@@ -257,7 +254,7 @@ def build_talent_list(args, p: Page):
 
 
 def build_sources(args, p: Page):
-    _no_args(args, "sources")
+    no_args(args, "sources")
     rows = [{"id": source_id, "revised": None, **entry, "note": p.text(entry.get("note")) or None,
              "kind_label": p.t(f"kind_{entry['kind']}")}
             for source_id, entry in load.rules("sources").items()]
@@ -266,52 +263,5 @@ def build_sources(args, p: Page):
 
 def build_answer_keys(args, p: Page):
     """The deep-link vocabulary: every answer key, what it takes, and the tests that use it."""
-    _no_args(args, "answer-keys")
+    no_args(args, "answer-keys")
     return p.render("answer-keys.html", questions=qmas_core.questions(p.lang))
-
-
-def calculator_context(lang: str) -> dict:
-    """What overrides/partials/qmas/calculator.html is rendered with."""
-    questions = qmas_core.questions(lang)
-    strings = tomllib.loads(CALCULATOR_STRINGS.read_text("utf-8"))["strings"]
-    ui = {key: load.text(value, lang) for key, value in strings.items()}
-    factor = next(f for f in load.rules("points-245")["factors"] if f["id"] == "talent_list")
-    talent_versions = [
-        {"version": v["version"], "effective_from": v.get("effective_from"),
-         "segments": [{"id": s["id"], "name": talent_list.name(s, lang),
-                       "professions": [{"id": prof["id"], "name": talent_list.name(prof, lang)}
-                                       for prof in s["professions"]]}
-                      for s in v["segments"]]}
-        for v in talent_list.versions() if v["version"] in factor["list_versions"]
-    ]
-    return {
-        "questions": questions,
-        "editions": qmas_core.editions(lang),
-        "default_edition": qmas_core.edition_for(),
-        "groups": list(dict.fromkeys((q["group"], q["group_label"]) for q in questions)),
-        "ui": ui,
-        # For a <script type="application/json"> block: "<" escaped so no "</script>" can end it.
-        "ui_json": Markup(json.dumps(ui, ensure_ascii=False).replace("<", "\\u003c")),
-        "talent_versions": talent_versions,
-        "universities": universities.list_info(),
-        "lang": lang,
-    }
-
-
-def build_calculator(args, p: Page):
-    _no_args(args, "calculator")
-    return p.loose_env.get_template(CALCULATOR_TEMPLATE).render(
-        **calculator_context(p.lang), base_url=get_relative_url(".", p.page.url), page=p.page, config=p.config)
-
-
-BUILDERS = {
-    "editions": build_editions,
-    "prerequisites": build_prerequisites,
-    "points-245": build_points_245,
-    "criteria-2024": build_criteria_2024,
-    "achievement": build_achievement,
-    "talent-list": build_talent_list,
-    "sources": build_sources,
-    "calculator": build_calculator,
-    "answer-keys": build_answer_keys,
-}
