@@ -4,6 +4,7 @@ templates in overrides/partials/qmas/, in the page's language."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -58,14 +59,11 @@ class Page:
             lang=self.lang, t=self.strings(), tr=self.tr, sp=" " if self.lang == "en" else "", **context)
 
 
-_strings: dict = {}
-
-
+@functools.cache
 def site_strings(lang: str) -> dict[str, str]:
     """The tables' own words (site_strings.toml) in one language."""
-    if not _strings:
-        _strings.update(tomllib.loads(SITE_STRINGS.read_text("utf-8"))["strings"])
-    return {key: load.text(value, lang) for key, value in _strings.items()}
+    strings = tomllib.loads(SITE_STRINGS.read_text("utf-8"))["strings"]
+    return {key: load.text(value, lang) for key, value in strings.items()}
 
 
 def _sources(ids) -> list[dict]:

@@ -16,6 +16,7 @@ Traditional and in Simplified (`display`, converted phrase by phrase) for showin
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import sys
 import tomllib
@@ -98,8 +99,6 @@ def build() -> dict:
         hans = t2s.convert(name)
         hant = s2t.convert(name) if hans == name else name
         display[name] = {"zh-Hant": hant, "zh-Hans": hans}
-
-    import importlib.metadata
 
     try:
         version = importlib.metadata.version("opencc-python-reimplemented")
