@@ -125,3 +125,24 @@ def _later(schedule: dict) -> dict | None:
     schedules = rules(FILE)["schedules"]
     i = next(i for i, s in enumerate(schedules) if s["id"] == schedule["id"])
     return schedules[i - 1] if i else None
+
+
+def schedule_table(lang: str) -> dict:
+    """The fee schedules as a table for a page, in `lang`: `caption`, `headers` and one row per
+    schedule, latest first (`id`, `period`, `application_fee`, `long_stay`, `short_stay`), and `sources`."""
+    data = rules(FILE)
+    words = data["table"]
+    days = quantity(data["short_stay_days"], "days", lang)
+    hkd = lambda n: quantity(n, "hkd", lang) if n else text(words["none"], lang)  # noqa: E731
+    rows = []
+    for later, schedule in zip([None, *data["schedules"]], data["schedules"]):
+        start = schedule.get("from") or later["from"]
+        period = text(words["from" if schedule.get("from") else "before"], lang).format(
+            time=_time_text(start, lang), date=date_text(start.date(), lang))
+        rows.append({"id": schedule["id"], "period": period, "application_fee": hkd(schedule["application_fee_hkd"]),
+                     "long_stay": hkd(schedule["visa_fee_hkd"]["long_stay"]),
+                     "short_stay": hkd(schedule["visa_fee_hkd"]["short_stay"])})
+    headers = [text(words["submitted"], lang), text(words["application_fee"], lang),
+               text(words["long_stay"], lang).format(days=days), text(words["short_stay"], lang).format(days=days)]
+    return {"caption": text(words["caption"], lang), "headers": headers, "rows": rows,
+            "sources": [source(s) for s in data["sources"]]}

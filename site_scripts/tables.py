@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 import qmas_core
-from qmas_core import load, talent_list, universities
+from qmas_core import fees, load, talent_list, universities
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = "partials/qmas/"
@@ -298,6 +298,11 @@ def calculator_context(lang: str) -> dict:
     }
 
 
+def build_fees(args, p: Page):
+    _no_args(args, "fees")
+    return p.render("fees.html", fees=fees.schedule_table(p.lang))
+
+
 def build_calculator(args, p: Page):
     _no_args(args, "calculator")
     return p.loose_env.get_template(CALCULATOR_TEMPLATE).render(
@@ -314,4 +319,5 @@ BUILDERS = {
     "sources": build_sources,
     "calculator": build_calculator,
     "answer-keys": build_answer_keys,
+    "fees": build_fees,
 }

@@ -166,3 +166,14 @@ def test_fee_texts_exist_in_every_language():
     data = rules("fees")
     for table in [*data["people"].values(), *data["messages"].values(), *data["times"].values()]:
         assert set(table) == set(LANGUAGES) and all(table[lang].strip() for lang in LANGUAGES)
+
+
+def test_the_page_table_lists_both_schedules_in_each_language():
+    table = fees.schedule_table("en")
+    assert [r["period"] for r in table["rows"]] == ["From 11 a.m. on 26 February 2025", "Before 11 a.m. on 26 February 2025"]
+    assert [(r["application_fee"], r["long_stay"], r["short_stay"]) for r in table["rows"]] == [
+        ("HK$600", "HK$1,300", "HK$600"), ("None", "HK$230", "HK$230")]
+    assert table["headers"][2] == "Visa issuance fee, stay of more than 180 days (if approved)"
+    hans = fees.schedule_table("zh-Hans")
+    assert hans["rows"][0]["period"] == "2025年2月26日上午11时起" and hans["rows"][0]["long_stay"] == "港币1,300元"
+    assert fees.schedule_table("zh-Hant")["rows"][1]["application_fee"] == "無"
