@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from . import achievement, criteria_2024, points_245, prerequisites
+from . import achievement, criteria_2024, names, points_245, prerequisites
 from .answers import InvalidAnswers, Profile, age_on, next_birthday, question, questions, validate
 from .editions import get as get_edition
 from .load import LANGUAGES, rules, source, text
@@ -110,6 +110,16 @@ def _what_to_check(key: str, lang: str) -> dict:
             "sources": [source(s) for s in q["check_sources"]]}
 
 
+def _checks(p: Profile, used: list[str], lang: str) -> list[dict]:
+    """What to check: each "not sure" answer, and a language chosen as "not in the list"."""
+    rows = [_what_to_check(k, lang) for k in used if k in p.unsure and k not in p.given]
+    if "good_languages" in used and names.OTHER in (p["good_languages"] or []):
+        other = rules("languages")["other"]
+        rows.append({"key": "good_languages", "label": text(question("good_languages")["label"], lang),
+                     "check": text(other["check"], lang), "sources": [source(s) for s in rules("languages")["sources"]]})
+    return rows
+
+
 def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | None = None) -> dict:
     """Score `answers` under `edition` and explain it, in `lang` (en, zh-Hant or zh-Hans).
 
@@ -134,7 +144,7 @@ def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | No
         "unanswered": [k for k in used if k not in p.given and "default" not in question(k)],
         "unsure": [k for k in used if k in p.unsure and k not in p.given],
         "best_case": _best_case(p, edition, lang),
-        "checks": [_what_to_check(k, lang) for k in used if k in p.unsure and k not in p.given],
+        "checks": _checks(p, used, lang),
         "age": p["age"],
         "age_changes": _age_changes(p, edition, lang, now, today or dt.date.today()),
         "notes": [n for n in (text(meta.get("note"), lang), text(data.get("pass_note"), lang)) if n],

@@ -3,13 +3,8 @@
 
 from __future__ import annotations
 
-from .answers import question
 from .load import rules, text
-
-
-def language_name(name: str, lang: str) -> str:
-    label = question("good_languages")["choice_labels"].get(name)
-    return text(label, lang) if label else name.title()
+from .names import language_name
 
 
 def check(rule: dict, p, lang: str) -> tuple[bool | None, str]:

@@ -34,7 +34,7 @@ def errors(answers, edition="criteria-2024", **kw):
     ("qualification", "phd", "one of: none, bachelor"),
     ("good_languages", "english", "list of language names"),
     ("good_languages", ["english", 3], "printable"),
-    ("good_languages", ["\x00evil"], "printable"),
+    ("good_languages", ["\x00evil"], "not a language name"),
     ("good_languages", ["x" * 41], "printable"),
     ("good_languages", ["l%d" % i for i in range(21)], "at most 20"),
     ("talent_list", "astronaut", "Talent List profession"),
