@@ -178,6 +178,9 @@ def _check(key: str, value, q: dict):
         return None, Message("not_talent")
     if kind == "date":
         return _date(value)
+    if kind == "country":
+        code = visible(value).strip().upper() if isinstance(value, str) else None
+        return (code, None) if names.is_country(code) else (None, Message("not_country"))
     raise AssertionError(f"unknown question type {kind!r}")
 
 

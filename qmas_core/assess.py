@@ -141,7 +141,7 @@ def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | No
         **now,
         "pass_mark": data["pass_mark"],
         "maximum": data["maximum"],
-        "unanswered": [k for k in used if k not in p.given and "default" not in question(k)],
+        "unanswered": [k for k in used if k not in p.given and not {"default", "optional"} & set(question(k))],
         "unsure": [k for k in used if k in p.unsure and k not in p.given],
         "best_case": _best_case(p, edition, lang),
         "checks": _checks(p, used, lang),

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .load import rules, text
-from .names import language_name
+from .names import country_name, language_name
 
 
 def check(rule: dict, p, lang: str) -> tuple[bool | None, str]:
@@ -44,4 +44,8 @@ def check(rule: dict, p, lang: str) -> tuple[bool | None, str]:
         met = any(n in value for n in wanted)
         shown = " / ".join(language_name(n, lang) for n in wanted)
         return met, say("has_language" if met else "lacks_language", language=shown)
+    if test == "not_in":
+        if value is None:
+            return None, ""
+        return value not in limit, say("country", country=country_name(value, lang))
     raise AssertionError(f"unknown test {test!r} in rule {rule['id']!r}")
