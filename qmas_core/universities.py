@@ -25,6 +25,7 @@ import re
 import unicodedata
 
 from .formats import date as date_text
+from .names import country_name
 from .load import LANGUAGES, message, rules, rules_json, text
 
 LIST_FILE = "eligible-universities-2026"
@@ -290,6 +291,14 @@ def _chinese_name(entry: dict, lang: str) -> str | None:
     return (entry["display"].get(lang) if lang != "en" else None) or _script(entry["zh"], lang)
 
 
+def _country_name(country: str, lang: str) -> str:
+    """The list's country or territory in the page's language (the list's own words in English)."""
+    known = rules(ALIASES_FILE)["countries"].get(country)
+    if lang == "en" or known is None:
+        return country
+    return country_name(known, lang) if isinstance(known, str) else text(known, lang)
+
+
 def _display_name(entry: dict, lang: str) -> str:
     """The entry's name for a page: English, or its Chinese name on a Chinese page."""
     return (_chinese_name(entry, lang) if lang != "en" else None) or entry["name"]
@@ -318,7 +327,7 @@ def find(query: str, limit: int = 8, lang: str = "en") -> dict:
     "country_name", "added_2026", "matched", "match", "score", "also", "note"}`: `zh` is the
     Chinese name in the page's script or None, `display_name` the name to show on the page (its
     Chinese name in the page's script and usage on a Chinese page), `country_name` the country or
-    territory as the list names it (English), `matched` the name or alias
+    territory in the page's language (the list's own words in English), `matched` the name or alias
     that matched, `match` one of exact, ambiguous, prefix, words, substring, fuzzy, `score` 20-100
     (higher is better; the bands are 100, 80-99, 60-79, 40-59 and 20-39), `also` the institutions
     NOT on the list that the query also names (`{"name", "note"}`), `also_text` the sentence that
@@ -364,7 +373,7 @@ def find(query: str, limit: int = 8, lang: str = "en") -> dict:
             "zh": _chinese_name(entry, lang),
             "display_name": _display_name(entry, lang),
             "country": entry["country"],
-            "country_name": entry["country"],
+            "country_name": _country_name(entry["country"], lang),
             "added_2026": entry["added_2026"],
             "matched": _script(original, lang) if rank in (ZH, ALIAS) and k is not None else original,
             "match": MATCH_KIND[band],
@@ -464,7 +473,7 @@ def _keys_with_words(index: _Index, tokens: list[str], fuzzy: bool) -> frozenset
 def entries(lang: str = "en") -> list[dict]:
     """Every entry of the list, in the list file's order (by country, then name).
 
-    Each is `{"name", "zh", "country", "added_2026", "aliases": {"en": [...], "zh": [...]}}`;
+    Each is `{"name", "zh", "country", "country_name", "added_2026", "aliases": {"en": [...], "zh": [...]}}`;
     `zh` is None where neither the list data nor the aliases give a Chinese name.
     """
     _check_lang(lang)
@@ -473,6 +482,7 @@ def entries(lang: str = "en") -> list[dict]:
             "name": e["name"],
             "zh": _chinese_name(e, lang),
             "country": e["country"],
+            "country_name": _country_name(e["country"], lang),
             "added_2026": e["added_2026"],
             "aliases": {"en": list(e["aliases"]["en"]), "zh": [_script(z, lang) for z in e["aliases"]["zh"]]},
         }

@@ -394,7 +394,7 @@ def test_entries():
     all_entries = entries()
     assert len(all_entries) == 200 == len({e["name"] for e in all_entries})
     assert [e["name"] for e in all_entries] == NAMES
-    assert set(all_entries[0]) == {"name", "zh", "country", "added_2026", "aliases"}
+    assert set(all_entries[0]) == {"name", "zh", "country", "country_name", "added_2026", "aliases"}
     hku = next(e for e in all_entries if e["name"] == "The University of Hong Kong")
     assert hku["aliases"] == {"en": ["HKU"], "zh": ["香港大學", "港大"]}
     assert next(e for e in entries("zh-Hans") if e["name"] == "The University of Hong Kong")["zh"] == "香港大学"
@@ -608,3 +608,15 @@ def test_answer_is_json():
     for query in ("中大", "USC", "NTHU", "Tokyo Tech"):
         for lang in ("en", "zh-Hant", "zh-Hans"):
             json.dumps(find(query, lang=lang))
+
+
+def test_country_names_in_the_page_language():
+    countries = ALIASES["countries"]
+    assert {u["country"] for u in LIST["universities"]} <= set(countries)
+    for lang in ("zh-Hant", "zh-Hans"):
+        for e in entries(lang):
+            assert e["country_name"] and all(is_han(ch) for ch in e["country_name"]), (lang, e["country"], e["country_name"])
+    assert find("MIT", lang="zh-Hans")["results"][0]["country_name"] == "美国"
+    assert find("Tsinghua", lang="zh-Hant")["results"][0]["country_name"] == "中國內地"
+    assert find("HKU", lang="zh-Hans")["results"][0]["country_name"] == "香港特别行政区"
+    assert find("MIT")["results"][0]["country_name"] == "U.S.A."  # the list's own words in English
