@@ -107,7 +107,7 @@ def _what_to_check(key: str, lang: str) -> dict:
     """For a "not sure" answer: what to look at to settle it, and where."""
     q = question(key)
     return {"key": key, "label": text(q["label"], lang), "check": text(q["check"], lang),
-            "sources": [source(s) for s in q["check_sources"]]}
+            "sources": [source(s, lang) for s in q["check_sources"]]}
 
 
 def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | None = None) -> dict:
@@ -138,5 +138,5 @@ def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | No
         "age": p["age"],
         "age_changes": _age_changes(p, edition, lang, now, today or dt.date.today()),
         "notes": [n for n in (text(meta.get("note"), lang), text(data.get("pass_note"), lang)) if n],
-        "sources": [source(s) for s in rule_sources],
+        "sources": [source(s, lang) for s in rule_sources],
     }
