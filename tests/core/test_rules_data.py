@@ -74,7 +74,7 @@ def test_editions_cover_time_without_gaps():
 
 def test_question_keys_match_the_contract():
     assert [q["key"] for q in questions()] == [
-        "age", "birth_date", "application_date", "financially_independent", "clean_record", "basic_education",
+        "age", "birth_date", "application_date", "financially_independent", "clean_record", "basic_education", "nationality",
         "qualification", "renowned_institution", "eligible_university_postgraduate", "stem_degree",
         "good_languages", "work_years", "senior_years", "international_years", "multinational_years",
         "specified_field_years", "annual_income_hkd", "business_profit_hkd", "owns_listed_company",
