@@ -148,7 +148,7 @@ def _what_to_check(key: str, lang: str) -> dict:
     """For a "not sure" answer: what to look at to settle it, and where."""
     q = question(key)
     return {"key": key, "label": text(q["label"], lang), "check": text(q["check"], lang),
-            "sources": [source(s) for s in q["check_sources"]]}
+            "sources": [source(s, lang) for s in q["check_sources"]]}
 
 
 def _checks(p: Profile, used: list[str], lang: str) -> list[dict]:
@@ -157,7 +157,7 @@ def _checks(p: Profile, used: list[str], lang: str) -> list[dict]:
     if "good_languages" in used and names.OTHER in (p["good_languages"] or []):
         other = rules("languages")["other"]
         rows.append({"key": "good_languages", "label": text(question("good_languages")["label"], lang),
-                     "check": text(other["check"], lang), "sources": [source(s) for s in rules("languages")["sources"]]})
+                     "check": text(other["check"], lang), "sources": [source(s, lang) for s in rules("languages")["sources"]]})
     return rows
 
 
@@ -214,7 +214,7 @@ def assess_profile(p: Profile, edition: str, lang: str, today: dt.date) -> dict:
         "age": p["age"],
         "age_changes": _age_changes(p, edition, lang, now, today),
         "notes": [n for n in (text(meta.get("note"), lang), text(data.get("pass_note"), lang)) if n],
-        "sources": [source(s) for s in rule_sources],
+        "sources": [source(s, lang) for s in rule_sources],
         "unit": data["unit"],
         "test": meta["test"],
         "assessed_on": on.isoformat(),

@@ -116,7 +116,7 @@ def estimate(p: Profile, edition: str, lang: str, today: dt.date) -> dict:
         "total_text": hkd(total),
         "summary": summary,
         "notes": notes,
-        "sources": [source(s) for s in data["sources"]],
+        "sources": [source(s, lang) for s in data["sources"]],
     }
 
 
@@ -145,4 +145,4 @@ def schedule_table(lang: str) -> dict:
     headers = [text(words["submitted"], lang), text(words["application_fee"], lang),
                text(words["long_stay"], lang).format(days=days), text(words["short_stay"], lang).format(days=days)]
     return {"caption": text(words["caption"], lang), "headers": headers, "rows": rows,
-            "sources": [source(s) for s in data["sources"]]}
+            "sources": [source(s, lang) for s in data["sources"]]}
