@@ -212,6 +212,9 @@ class _Index:
             for other in block["also"]:
                 for name in other["names"]:
                     self.unlisted[_compact(name)] = other
+        for other in rules(ALIASES_FILE).get("not_listed", []):
+            for name in other["names"]:
+                self.unlisted[_compact(name)] = other
 
     @functools.lru_cache(maxsize=512)
     def keys_with_word_prefix(self, prefix: str) -> frozenset[int]:

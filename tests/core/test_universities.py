@@ -620,3 +620,23 @@ def test_country_names_in_the_page_language():
     assert find("Tsinghua", lang="zh-Hant")["results"][0]["country_name"] == "中國內地"
     assert find("HKU", lang="zh-Hans")["results"][0]["country_name"] == "香港特别行政区"
     assert find("MIT")["results"][0]["country_name"] == "U.S.A."  # the list's own words in English
+
+
+@pytest.mark.parametrize("query, lang, name", [
+    ("HKU SPACE", "en", "HKU SPACE (HKU School of Professional and Continuing Education)"),
+    ("香港大學專業進修學院", "zh-Hant", "香港大學專業進修學院"),
+    ("香港大学專业進修学院", "zh-Hans", "香港大学专业进修学院"),  # typed in mixed scripts, shown in one
+    ("CUSCS", "zh-Hans", "香港中文大学专业进修学院"),
+    ("PolyU SPEED", "zh-Hant", "香港理工大學專業進修學院"),
+])
+def test_continuing_education_arms_are_not_listed_and_say_why(query, lang, name):
+    result = find(query, lang=lang)
+    [item] = result["not_listed"]
+    assert item["name"] == name and result["results"] == []
+    assert ("continuing-education arm" in item["note"]) if lang == "en" else ("持續進修部門" in item["note"] or "持续进修部门" in item["note"])
+
+
+def test_not_listed_data_is_complete():
+    for other in ALIASES["not_listed"]:
+        assert set(other) == {"name", "names", "note"} and other["names"]
+        assert set(other["name"]) == set(other["note"]) == {"en", "zh-Hant", "zh-Hans"}
