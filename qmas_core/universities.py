@@ -336,7 +336,8 @@ def find(query: str, limit: int = 8, lang: str = "en") -> dict:
     NOT on the list that the query also names (`{"name", "note"}`), `also_text` the sentence that
     says so (or None), and `note` a note on the entry or None. `ambiguous` is None, or `{"name", "note"}` when the query is a short name for several
     entries (all of which are then in the results, first); `not_listed` lists `{"name", "note"}`
-    for institutions not on the list that the query names. A query that matches nothing, or is
+    for institutions not on the list that the query names (an `also` institution of a shared name,
+    or a `[[not_listed]]` one such as a listed university's continuing-education arm). A query that matches nothing, or is
     empty, gives no results. Raises ValueError for a query that is not a string, a bad `limit` or
     an unknown `lang`.
     """
