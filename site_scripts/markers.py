@@ -26,6 +26,7 @@ BUILDERS = {
     "talent-list": tables.build_talent_list,
     "sources": tables.build_sources,
     "answer-keys": tables.build_answer_keys,
+    "fees": tables.build_fees,
     "calculator": calculator_form.build_calculator,
 }
 MARKER = re.compile(r"<!--\s*qmas:(?P<name>[^\s>]*)(?P<args>.*?)-->", re.DOTALL)
