@@ -1,0 +1,40 @@
+"""Amounts of money as people type them, turned into numbers (rules/amounts.toml)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from .load import rules
+
+# A number: digits grouped by commas in threes, or plain; an optional decimal part.
+NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<unit>.*)$")
+
+
+def parse(text: str) -> int | float | None:
+    """The amount `text` writes ("1,000,000", "100萬", "1.2M", "HK$1.2m", "-300,000"), or None
+    when it is not one."""
+    words = rules("amounts")
+    s = unicodedata.normalize("NFKC", text).casefold()
+    s = "".join(c for c in s if not c.isspace() and unicodedata.category(c) not in ("Cf", "Cs", "Cc"))
+    s = s.replace("\u2212", "-")  # the minus sign
+    sign = ""
+    if s[:1] in "-+" and s:
+        sign, s = s[0], s[1:]
+    for word in sorted(words["currency"], key=len, reverse=True):
+        s = s.removeprefix(word).removesuffix(word)
+    match = NUMBER.match(sign + s)
+    if not match:
+        return None
+    unit = match["unit"]
+    for word in sorted(words["currency"], key=len, reverse=True):
+        unit = unit.removesuffix(word)
+    if unit and unit not in words["multipliers"]:
+        return None
+    try:
+        value = Decimal(match["digits"].replace(",", "")) * words["multipliers"].get(unit, 1)
+    except InvalidOperation:
+        return None
+    value = -value if match["sign"] == "-" else value
+    return int(value) if value == value.to_integral_value() else float(value)
