@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
 
 from .load import rules
 
@@ -32,9 +31,10 @@ def parse(text: str) -> int | float | None:
         unit = unit.removesuffix(word)
     if unit and unit not in words["multipliers"]:
         return None
-    try:
-        value = Decimal(match["digits"].replace(",", "")) * words["multipliers"].get(unit, 1)
-    except InvalidOperation:
-        return None
-    value = -value if match["sign"] == "-" else value
-    return int(value) if value == value.to_integral_value() else float(value)
+    whole, _, fraction = match["digits"].replace(",", "").partition(".")
+    scale = words["multipliers"].get(unit, 1)
+    # Exact: "1.2" million is 1,200,000, not 1,199,999.9999.
+    carried, rest = divmod(int(fraction or "0") * scale, 10 ** len(fraction))
+    value = int(whole or "0") * scale + carried
+    value = value + rest / 10 ** len(fraction) if rest else value
+    return -value if match["sign"] == "-" else value
