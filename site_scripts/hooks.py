@@ -227,7 +227,8 @@ def build_prerequisites(args, **_):
             raise MarkerError(f"unknown edition {edition_id!r} (known: {', '.join(every)})")
     rows = []
     for rule in load.rules("prerequisites")["prerequisites"]:
-        _check_keys(rule, {"id", "key", "test", "value", "editions", "sources", "label", "note"},
+        _check_keys(rule, {"id", "key", "test", "value", "editions", "sources", "label", "note",
+                           "missing", "excluded", "edition_notes"},
                     f"prerequisite {rule['id']}")
         applies = rule.get("editions", every)
         if args and args[0] not in applies:
