@@ -158,8 +158,3 @@ def test_countries_are_the_iso_3166_1_codes():
     assert len(data["territories"]) == 249  # ISO 3166-1's officially assigned alpha-2 codes
     assert not {"EU", "UN", "XK", "ZZ", "QO", "AC", "IC"} & set(data["territories"])
 
-
-def test_cldr_names_file_is_what_the_generator_writes():
-    pytest.importorskip("babel", reason="Babel (test extra) writes the CLDR names")
-    from tools import make_cldr_names
-    assert make_cldr_names.render() == CLDR_FILE.read_text("utf-8")
