@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import math
 import re
 import unicodedata
@@ -19,6 +20,7 @@ from . import amounts, formats, names, talent_list
 MONEY_LIMIT = 10**13  # HK$10 trillion: far above any real income, below float trouble
 LANGUAGE_NAME = re.compile(r"^[^\x00-\x1f\x7f-\x9f]{1,40}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LIST_SEPARATORS = re.compile(r"[,，、;；]")
 
 
 class Message(str):
@@ -153,13 +155,14 @@ def _languages(value, q: dict) -> tuple[list | None, str | None]:
         return None, Message("not_language_list")
     if len(value) > q["max_items"]:
         return None, Message("too_many_languages", max_items=q["max_items"])
+    if not all(isinstance(item, str) for item in value):
+        return None, Message("bad_language_name")
+    # One item may hold several names, as typed: "法語、日語", "French, Japanese" (no name has these).
+    items = [part.strip() for item in value for part in LIST_SEPARATORS.split(visible(item)) if part.strip()]
+    if len(items) > q["max_items"]:
+        return None, Message("too_many_languages", max_items=q["max_items"])
     ids = []
-    for item in value:
-        if not isinstance(item, str):
-            return None, Message("bad_language_name")
-        item = visible(item).strip()
-        if not item:
-            continue
+    for item in items:
         if not LANGUAGE_NAME.match(item):
             return None, Message("bad_language_name")
         found = names.language_ids(item)
@@ -222,7 +225,8 @@ def _shown_key(key) -> str:
     if not isinstance(key, str):
         return repr(key)[:60]
     shown = "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in visible(key))
-    return shown.strip()[:60]
+    # A key of only spaces or invisible characters is shown escaped and quoted: "\u200b".
+    return shown.strip()[:60] or json.dumps(key)[:60]
 
 
 def validate(answers, today: dt.date | None = None, lang: str = "en") -> Profile:

@@ -86,6 +86,9 @@ def test_every_cldr_name_names_its_language():
     (["english", ""], 0, 1, 10),
     (["英語", "法語"], 1, 1, 15),
     (["english", "other", "other"], 1, 1, 15),
+    (["英文、法語"], 1, 1, 15),
+    (["English, French ,"], 1, 1, 15),
+    (["中文；粵語"], 0, 0, 10),
 ])
 def test_languages_score_by_what_they_mean(value, two, english, points):
     result = qmas_core.assess({"good_languages": value}, "criteria-2024")
