@@ -109,3 +109,10 @@ def test_report_validates_once_and_reuses_the_result(monkeypatch):
     request = json.dumps({"answers": SHORT, "include": ["advice", "checklist", "compare"]})
     assert "result" in json.loads(qmas_core.assess_json(request))
     assert len(calls) == 1
+
+
+def test_editions_say_their_unit_and_dates_in_words():
+    rows = {e["id"]: e for e in qmas_core.editions("zh-Hans")}
+    assert rows["points-245"]["unit"] == "points" and rows["achievement"]["unit"] == "criteria"
+    assert rows["points-245"]["effective_text"] == "2023年1月1日至2024年10月31日"
+    assert rows["criteria-2024"]["effective_text"] == "2024年11月1日起"
