@@ -8,6 +8,7 @@ import unicodedata
 from .load import rules
 
 # A number: digits grouped by commas in threes, or plain; an optional decimal part.
+MAX_DIGITS = 20
 NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?P<unit>.*)$")
 
 
@@ -32,6 +33,8 @@ def parse(text: str) -> int | float | None:
     if unit and unit not in words["multipliers"]:
         return None
     whole, _, fraction = match["digits"].replace(",", "").partition(".")
+    # Far beyond any limit: said as out of range, without converting thousands of digits.
+    whole, fraction = ("1" + "0" * MAX_DIGITS, "") if len(whole) > MAX_DIGITS else (whole, fraction[:MAX_DIGITS])
     scale = words["multipliers"].get(unit, 1)
     # Exact: "1.2" million is 1,200,000, not 1,199,999.9999.
     carried, rest = divmod(int(fraction or "0") * scale, 10 ** len(fraction))

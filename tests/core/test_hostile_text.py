@@ -135,3 +135,8 @@ def test_chinese_messages_never_name_an_internal_key(lang, answers):
     for message in errors(answers, lang).values():
         assert not [k for k in keys if re.search(rf"\b{k}\b", message)], message
         assert not re.search(r"[（(][a-z_]+[)）]", message), message
+
+
+@pytest.mark.parametrize("typed", ["9" * 5000, "-" + "9" * 5000, "9" * 5000 + "萬"])
+def test_an_amount_of_thousands_of_digits_is_out_of_range_not_a_crash(typed):
+    assert errors({"business_profit_hkd": typed})["business_profit_hkd"].startswith("must be from -HK$10,000,000,000,000")
