@@ -3,8 +3,10 @@ the calendar and impossible dates are clear errors, amounts are read as people w
 
 import json
 import re
+import unicodedata
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import qmas_core
 from qmas_core.answers import questions
@@ -140,3 +142,19 @@ def test_chinese_messages_never_name_an_internal_key(lang, answers):
 @pytest.mark.parametrize("typed", ["9" * 5000, "-" + "9" * 5000, "9" * 5000 + "萬"])
 def test_an_amount_of_thousands_of_digits_is_out_of_range_not_a_crash(typed):
     assert errors({"business_profit_hkd": typed})["business_profit_hkd"].startswith("must be from -HK$10,000,000,000,000")
+
+
+HOSTILE = st.text(st.characters(categories=["Cs", "Cf", "Cc", "Zs", "Ll", "Lo", "Nd"]), max_size=12)
+KEYS = [q["key"] for q in questions()]
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.dictionaries(HOSTILE | st.sampled_from(KEYS), HOSTILE | st.lists(HOSTILE, max_size=3), max_size=4),
+       st.sampled_from(["en", "zh-Hant", "zh-Hans"]))
+def test_no_invisible_or_unencodable_character_comes_back(answers, lang):
+    """Whatever text comes in, the answer is JSON that encodes as UTF-8 (no lone surrogate) and
+    shows no format character (nothing to reorder or hide a message)."""
+    out = qmas_core.assess_json(json.dumps({"answers": answers, "lang": lang, "include": ["advice"]}))
+    out.encode("utf-8")
+    assert not [c for c in out if unicodedata.category(c) in ("Cf", "Cs")]
+    assert set(json.loads(out)) & {"result", "errors"}
