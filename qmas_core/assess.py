@@ -211,6 +211,8 @@ def assess_profile(p: Profile, edition: str, lang: str, today: dt.date) -> dict:
         "test": meta["test"],
         "assessed_on": on.isoformat(),
         "assessed_on_text": formats.date(on, lang),
+        "checked_on": today.isoformat(),
+        "checked_on_text": formats.date(today, lang),
         "effective_text": effective_text(meta, lang),
         "total_text": total_text(edition, now["total"], lang),
     }
