@@ -9,9 +9,13 @@ from .load import rules, text
 
 def questions(lang: str = "en") -> list[dict]:
     """One dict per answer key, in form order: key, type, group, group_label, label, help,
-    choices ([{value, label}]), min, max, default, within, and the editions that use it."""
+    choices ([{value, label}]), min, max, default, within, and the editions and other schemes
+    (rules/schemes.toml) that use it."""
     groups = rules("questions")["groups"]
     users = {edition: set(used_keys(edition)) for edition in SCORERS}
+    schemes = rules("schemes")
+    scheme_users = {entry["id"]: {c["key"] for c in entry["conditions"]} for entry in schemes["schemes"]}
+    scheme_users.update({entry["id"]: {entry["when"]["key"]} for entry in schemes["also_consider"]})
     rows = []
     for q in raw_questions():
         labels = q.get("choice_labels", {})
@@ -24,6 +28,7 @@ def questions(lang: str = "en") -> list[dict]:
             "help": text(q.get("help"), lang),
             "choices": [{"value": c, "label": text(labels.get(c, c), lang)} for c in q.get("choices", labels)],
             "editions": [e for e, keys in users.items() if q["key"] in keys or q.get("derives") in keys],
+            "schemes": [s for s, keys in scheme_users.items() if q["key"] in keys],
         }
         row.update({k: q[k] for k in ("min", "max", "default", "within", "derives") if k in q})
         rows.append(row)
