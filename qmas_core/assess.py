@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from . import achievement, criteria_2024, points_245, prerequisites
+from . import achievement, criteria_2024, fees, points_245, prerequisites
 from .answers import InvalidAnswers, Profile, age_on, next_birthday, question, questions, validate
 from .editions import get as get_edition
 from .load import LANGUAGES, rules, source, text
@@ -139,4 +139,5 @@ def assess(answers: dict, edition: str, lang: str = "en", *, today: dt.date | No
         "age_changes": _age_changes(p, edition, lang, now, today or dt.date.today()),
         "notes": [n for n in (text(meta.get("note"), lang), text(data.get("pass_note"), lang)) if n],
         "sources": [source(s) for s in rule_sources],
+        "fees": fees.estimate(p, edition, lang, today or dt.date.today()),
     }

@@ -160,7 +160,7 @@ def expected_points(factor: dict) -> list[int]:
                 factor["chinese_or_english"]]
     if fid == "family":
         return [factor["hk_family"], factor["spouse_degree"], factor["per_child"]]
-    raise AssertionError(f"test does not know factor {fid}: add it here and to the hooks")
+    raise AssertionError(f"test does not know factor {fid}: add it here and to points-245-factors.html")
 
 
 def test_points_245_tables_equal_the_data(site):
@@ -335,13 +335,10 @@ def test_accessibility_fixes_are_in_place(site):
 
 
 def test_post_build_copies_runtime_and_wheel(site):
-    """If the Pyodide and wheel helpers exist, the build must have run them."""
-    if (ROOT / "site_scripts" / "pyodide_files.py").is_file():
-        # One folder per Pyodide version, so a new version never mixes with a cached old one.
-        assert list((site / "assets" / "pyodide").glob("*/pyodide.mjs"))
-    if (ROOT / "site_scripts" / "wheel.py").is_file():
-        assert (site / "assets" / "py" / "manifest.json").is_file()
-        assert list((site / "assets" / "py").glob("qmas_core-*.whl"))
+    # One folder per Pyodide version, so a new version never mixes with a cached old one.
+    assert list((site / "assets" / "pyodide").glob("*/pyodide.mjs"))
+    assert (site / "assets" / "py" / "manifest.json").is_file()
+    assert list((site / "assets" / "py").glob("qmas_core-*.whl"))
 
 
 # --------------------------------------------------------------------------- bad markers
@@ -357,7 +354,7 @@ def small_project(tmp_path: Path, markdown: str) -> Path:
         "site_name: marker test\n"
         "theme:\n  name: material\n  font: false\n"
         f"  custom_dir: {ROOT / 'overrides'}\n"
-        f"hooks:\n  - {ROOT / 'site_scripts' / 'hooks.py'}\n",
+        f"hooks:\n  - {ROOT / 'site_scripts' / 'markers.py'}\n",
         "utf-8",
     )
     return config
@@ -385,7 +382,6 @@ def test_a_bad_marker_fails_the_build(tmp_path, marker, message):
 def test_a_good_marker_builds_in_a_small_project(tmp_path):
     config = small_project(tmp_path, "<!-- qmas:points-245 age -->")
     result = mkdocs_build(config, tmp_path / "site")
-    # on_post_build also runs here (Pyodide runtime, wheel) if those helpers exist.
     assert result.returncode == 0, result.stdout + result.stderr
     html = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert 'data-qmas-table="points-245/age"' in html

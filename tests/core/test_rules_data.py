@@ -77,7 +77,7 @@ def test_question_keys_keep_the_contract():
         "qualification", "renowned_institution", "eligible_university_postgraduate", "stem_degree",
         "good_languages", "work_years", "senior_years", "international_years", "multinational_years",
         "specified_field_years", "annual_income_hkd", "business_profit_hkd", "owns_listed_company",
-        "talent_list", "family_hk_permanent_resident", "spouse_degree", "children_under_18",
+        "talent_list", "family_hk_permanent_resident", "spouse_degree", "accompanying_spouse", "children_under_18",
         "dependants_apply_together", "achievement_award", "peer_recognition",
     ]
     assert [k for k in keys if k in contract] == contract
