@@ -16,6 +16,7 @@ def questions(lang: str = "en") -> list[dict]:
     schemes = rules("schemes")
     scheme_users = {entry["id"]: {c["key"] for c in entry["conditions"]} for entry in schemes["schemes"]}
     scheme_users.update({entry["id"]: {entry["when"]["key"]} for entry in schemes["also_consider"]})
+    scheme_users["plan"] = set(rules("plan")["uses"])
     rows = []
     for q in raw_questions():
         labels = q.get("choice_labels", {})
