@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 LINE_OCTETS = 75
 
@@ -35,7 +34,7 @@ def plan_ics(plan: dict, *, now: dt.datetime | None = None) -> str:
     for step in plan["steps"]:
         day = dt.date.fromisoformat(step["date"])
         # Stable across downloads of the same plan, so a calendar updates instead of duplicating.
-        uid = hashlib.sha256(f"{step['id']}|{step['date']}|{plan['on']}".encode()).hexdigest()[:32]
+        uid = f"{plan['on']}-{step['id']}-{step['date']}"
         description = step["text"] + "".join(f"\n{s['title']}: {s['url']}" for s in step["sources"])
         lines += [
             "BEGIN:VEVENT",
