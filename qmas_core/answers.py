@@ -9,16 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .load import rules
-from . import talent_list
+from . import names, talent_list
 
 MONEY_LIMIT = 10**13  # HK$10 trillion: far above any real income, below float trouble
-LANGUAGE_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,40}$")
+LANGUAGE_NAME = re.compile(r"^[^\x00-\x1f\x7f-\x9f]{1,40}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Spoken forms of Chinese: the vocabulary's "chinese" covers them (they are not two languages).
-CHINESE_FORMS = {"chinese", "putonghua", "mandarin", "cantonese"}
 
 
 class Message(str):
@@ -35,8 +34,10 @@ class Message(str):
 
 
 def _message_text(key: str, lang: str, fields: dict) -> str:
+    """A field given as a {en, zh-Hant, zh-Hans} table is said in `lang` too."""
     from .load import text
-    return text(rules("errors")["messages"][key], lang).format(**fields)
+    said = {k: text(v, lang) if isinstance(v, dict) else v for k, v in fields.items()}
+    return text(rules("errors")["messages"][key], lang).format(**said)
 
 
 def localized(errors: list[dict], lang: str) -> list[dict]:
@@ -117,19 +118,44 @@ def _date(value) -> tuple[dt.date | None, str | None]:
 
 
 def _languages(value, q: dict) -> tuple[list | None, str | None]:
+    """Language ids, in the order given, each once; an empty name (a trailing comma, or only
+    invisible characters) is dropped. A name that is not recognised, or may mean two
+    languages, is an error naming it: it never becomes a language of its own."""
     if not isinstance(value, list):
         return None, Message("not_language_list")
     if len(value) > q["max_items"]:
         return None, Message("too_many_languages", max_items=q["max_items"])
-    names = []
+    ids = []
     for item in value:
-        if not isinstance(item, str) or not LANGUAGE_NAME.match(item.strip()):
+        if not isinstance(item, str):
             return None, Message("bad_language_name")
-        name = item.strip().lower()
-        name = "chinese" if name in CHINESE_FORMS else name
-        if name not in names:
-            names.append(name)
-    return names, None
+        item = visible(item).strip()
+        if not item:
+            continue
+        if not LANGUAGE_NAME.match(item):
+            return None, Message("bad_language_name")
+        found = names.language_ids(item)
+        if not found:
+            return None, Message("unknown_language", name=item, other=_said(names.language_name, names.OTHER))
+        if len(found) > 1:
+            meanings = sorted(found)
+            return None, Message("ambiguous_language", name=item, choices=_said(
+                lambda _, lang: " / ".join(names.language_name(i, lang) for i in meanings), None))
+        if (lang_id := found.pop()) not in ids:
+            ids.append(lang_id)
+    return ids, None
+
+
+def _said(say, value) -> dict:
+    """{en, zh-Hant, zh-Hans}: `say(value, lang)` in each language, for a message field."""
+    from .load import LANGUAGES
+    return {lang: say(value, lang) for lang in LANGUAGES}
+
+
+def visible(value: str) -> str:
+    """`value` without invisible characters: format characters (Unicode Cf: bidi controls,
+    zero-width spaces and joiners), lone surrogates (Cs), and C0/C1 controls (Cc)."""
+    return "".join(c for c in value if unicodedata.category(c) not in ("Cf", "Cs", "Cc"))
 
 
 def _check(key: str, value, q: dict):
@@ -152,6 +178,9 @@ def _check(key: str, value, q: dict):
         return None, Message("not_talent")
     if kind == "date":
         return _date(value)
+    if kind == "country":
+        code = visible(value).strip().upper() if isinstance(value, str) else None
+        return (code, None) if names.is_country(code) else (None, Message("not_country"))
     raise AssertionError(f"unknown question type {kind!r}")
 
 

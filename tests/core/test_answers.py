@@ -34,7 +34,7 @@ def errors(answers, edition="criteria-2024", **kw):
     ("qualification", "phd", "one of: none, bachelor"),
     ("good_languages", "english", "list of language names"),
     ("good_languages", ["english", 3], "printable"),
-    ("good_languages", ["\x00evil"], "printable"),
+    ("good_languages", ["\x00evil"], "not a language name"),
     ("good_languages", ["x" * 41], "printable"),
     ("good_languages", ["l%d" % i for i in range(21)], "at most 20"),
     ("talent_list", "astronaut", "Talent List profession"),
@@ -112,7 +112,7 @@ def test_birthday_that_changes_points_is_reported():
     result = qmas_core.assess({"birth_date": "1985-03-10", "application_date": "2025-03-09"}, "points-245")
     assert result["age"] == 39
     assert result["age_changes"] == [
-        {"id": "age", "label": "Age", "age": 40, "on": "2025-03-10", "when": "after_application", "score": 30, "score_after": 20}
+        {"id": "age", "label": "Age", "age": 40, "on": "2025-03-10", "on_text": "10 March 2025", "when": "after_application", "score": 30, "score_after": 20}
     ]
 
 
@@ -122,7 +122,7 @@ def test_birthday_that_changes_nothing_is_not_reported():
 
 def test_turning_18_reports_the_prerequisite():
     changes = qmas_core.assess({"age": 17}, "criteria-2024")["age_changes"]
-    assert changes == [{"id": "age_18", "label": "Aged 18 or above when applying", "age": 18, "on": None,
+    assert changes == [{"id": "age_18", "label": "Aged 18 or above when applying", "age": 18, "on": None, "on_text": None,
                         "when": "after_application", "met": False, "met_after": True}]
 
 
@@ -145,7 +145,7 @@ def test_birthday_before_a_chosen_application_date_is_reported():
     result = qmas_core.assess({"birth_date": "1986-01-15", "application_date": "2026-03-01"}, "points-245",
                               today=dt.date(2025, 12, 1))
     assert result["age"] == 40 and result["factors"][0]["score"] == 20
-    assert result["age_changes"] == [{"id": "age", "label": "Age", "age": 40, "on": "2026-01-15",
+    assert result["age_changes"] == [{"id": "age", "label": "Age", "age": 40, "on": "2026-01-15", "on_text": "15 January 2026",
                                       "when": "before_application", "score": 30, "score_after": 20}]
 
 
