@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import names
+from . import names, schemes
 from .answers import questions as raw_questions
 from .assess import SCORERS, used_keys
 from .load import rules, text
@@ -19,10 +19,7 @@ def questions(lang: str = "en") -> list[dict]:
     territory), labels in `lang`."""
     groups = rules("questions")["groups"]
     users = {edition: set(used_keys(edition)) for edition in SCORERS}
-    schemes = rules("schemes")
-    scheme_users = {entry["id"]: {c["key"] for c in entry["conditions"]} for entry in schemes["schemes"]}
-    scheme_users.update({entry["id"]: {entry["when"]["key"]} for entry in schemes["also_consider"]})
-    scheme_users["plan"] = set(rules("plan")["uses"])
+    scheme_users = {**schemes.uses(), "plan": set(rules("plan")["uses"])}
     rows = []
     for q in raw_questions():
         labels = q.get("choice_labels", {})

@@ -5,10 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import formats
+from . import formats, prerequisites
 from .answers import validate
 from .conditions import check
 from .load import message, rules, source, text
+
+
+def _key(rule: dict) -> str:
+    return prerequisites.by_id(rule["prerequisite"])["key"] if "prerequisite" in rule else rule["key"]
+
+
+def uses() -> dict[str, set[str]]:
+    """The answer keys each scheme, and each scheme to also consider, reads."""
+    data = rules("schemes")
+    found = {entry["id"]: {_key(c) for c in entry["conditions"]} for entry in data["schemes"]}
+    found.update({entry["id"]: {entry["when"]["key"]} for entry in data["also_consider"]})
+    return found
 
 
 def _graduated_within(rule: dict, p, lang: str, on: dt.date) -> tuple[bool | None, str]:
@@ -37,6 +49,10 @@ def _is_false(rule: dict, p, lang: str) -> tuple[bool | None, str]:
 
 
 def _condition(rule: dict, p, lang: str, on: dt.date) -> dict:
+    if "prerequisite" in rule:  # the same rule as QMAS's prerequisite, e.g. the nationalities
+        shared = prerequisites.row(prerequisites.by_id(rule["prerequisite"]), p, None, lang)
+        return {"id": rule["id"], "key": _key(rule), "label": shared["label"],
+                "met": shared["met"], "reason": shared["reason"]}
     test = rule["test"]
     if test == "graduated_within":
         met, detail = _graduated_within(rule, p, lang, on)
@@ -51,7 +67,7 @@ def _condition(rule: dict, p, lang: str, on: dt.date) -> dict:
         reason = message(data, "missing", lang)
     else:
         reason = message(data, "met" if met else "not_met", lang, detail=detail)
-    row = {"id": rule["id"], "key": rule["key"], "label": text(rule["label"], lang), "met": met, "reason": reason}
+    row = {"id": rule["id"], "key": _key(rule), "label": text(rule["label"], lang), "met": met, "reason": reason}
     if "note" in rule:
         row["notes"] = [text(rule["note"], lang)]
     return row

@@ -87,3 +87,19 @@ def test_category_c_quota_is_a_note():
 def test_bad_answers_raise_like_assess():
     with pytest.raises(qmas_core.InvalidAnswers):
         qmas_core.schemes({"work_years_last_5": 6})
+
+
+@pytest.mark.parametrize("code", ["AF", "CU", "KP"])
+def test_the_excluded_nationalities_meet_no_category(code):
+    rich = {"annual_income_hkd": 5_000_000, **DEGREE, "graduation_year": 2024, "work_years_last_5": 4}
+    assert set(verdicts({**rich, "nationality": code}).values()) == {False}
+
+
+@pytest.mark.parametrize("code", ["GB", "CN"])
+def test_other_nationalities_are_not_excluded(code):
+    assert verdicts({"annual_income_hkd": 5_000_000, "nationality": code})["ttps-a"] is True
+
+
+def test_an_unanswered_nationality_is_not_checked_as_for_qmas():
+    row = condition({"annual_income_hkd": 5_000_000}, "ttps-a", "nationality")
+    assert row["met"] is True and row["reason"]
