@@ -71,7 +71,7 @@ TEST_PATH = BASE_PATH + "__core_tests__/"
 RUN_TIMEOUT_MS = 600_000
 
 # The browser run and the host's collection: the same selection (see the docstring).
-SELECTION = ["tests/core", "--ignore=tests/core/test_cli.py"]
+SELECTION = ["tests/core", "--ignore=tests/core/test_cli.py", "--ignore=tests/core/test_ics.py"]
 PYTEST_ARGS = ["-v", "-p", "no:cacheprovider", "--hypothesis-profile=qmas-browser", *SELECTION]
 # The test runner and what it needs (requirements resolved for the browser's Python).
 RUNNER = ("pytest", "hypothesis")
