@@ -3,19 +3,20 @@ worker never handles Python objects and every failure comes back as data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
-import datetime as dt
-
+from . import plan as plans, schemes
 from .advice import advise_profile
 from .answers import InvalidAnswers
 from .assess import AUTO, assess_profile, profile, summary
 from .checklist import checklist
 from .editions import editions
+from .ics import plan_ics
 from .universities import find
 
-EXTRAS = ("advice", "checklist", "compare")
+EXTRAS = ("advice", "checklist", "compare", "schemes", "plan")
 # A request nests 3 deep; far deeper nesting is refused before json.loads, whose recursion
 # overflows the browser's stack (a JavaScript RangeError that kills Pyodide) before Python's
 # RecursionError on a worker's smaller stack.
@@ -50,9 +51,10 @@ def _other_general(edition: str) -> str | None:
 
 def report(answers: dict, edition: str | None = AUTO, lang: str = "en", include: tuple[str, ...] = (), *,
            today: dt.date | None = None) -> dict:
-    """`assess` plus the extras asked for: `advice` (what-if), `checklist` (documents) and
-    `compare` (the same answers under the other General Points Test edition). The answers are
-    validated and assessed once; the extras reuse that result."""
+    """`assess` plus the extras asked for: `advice` (what-if), `checklist` (documents), `compare`
+    (the same answers under the other General Points Test edition), `schemes` (the Top Talent
+    Pass Scheme beside QMAS) and `plan` (the dated steps, with `ics`: the plan as an iCalendar
+    file). The answers are validated and assessed once; the extras reuse that result."""
     p, edition, today = profile(answers, edition, lang, today)
     result = assess_profile(p, edition, lang, today)
     out = {"result": result}
@@ -63,6 +65,11 @@ def report(answers: dict, edition: str | None = AUTO, lang: str = "en", include:
     other = _other_general(edition)
     if "compare" in include and other:
         out["compare"] = summary(p, other, lang)
+    if "schemes" in include:
+        out["schemes"] = schemes.for_profile(p, lang, today)
+    if "plan" in include:
+        steps = plans.plan(answers, lang, edition=edition, today=today)
+        out["plan"] = {**steps, "ics": plan_ics(steps)}
     return out
 
 

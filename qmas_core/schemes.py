@@ -123,7 +123,11 @@ def schemes(answers: dict, lang: str = "en", *, today: dt.date | None = None) ->
     `met` True, False or None (an answer it needs is missing or "not sure"), with a reason per
     condition, first stay, processing time, what an extension needs, notes and sources; and the
     schemes to also consider (IANG, GEP/ASMTP) with their conditions. Raises InvalidAnswers."""
-    p = validate(answers, today=today, lang=lang)
+    return for_profile(validate(answers, today=today, lang=lang), lang, today)
+
+
+def for_profile(p, lang: str, today: dt.date | None = None) -> dict:
+    """`schemes` for answers already validated."""
     on = p["application_date"] or today or dt.date.today()
     data = rules("schemes")
     return {
