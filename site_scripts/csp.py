@@ -26,6 +26,22 @@ META = re.compile(r'(?P<start><meta http-equiv="Content-Security-Policy" content
 
 _state: dict = {"hashes": set(), "outputs": [], "depth": 0}
 
+# For hosts that send headers from a `_headers` file (Cloudflare Pages, Netlify): the pages' policy
+# as a header too, which, unlike the <meta>, also governs the Web Worker; versioned runtime files
+# cached for good. GitHub Pages serves the file as a plain file and sends none of it.
+HEADERS_FILE = "_headers"
+IMMUTABLE = ("/assets/pyodide/*", "/assets/py/qmas-py-*")
+
+
+def headers_file(policy: str) -> str:
+    """The `_headers` file for a site whose pages carry `policy` (script hashes filled in)."""
+    lines = ["# Sent by hosts that read this file (Cloudflare Pages, Netlify); see the README.", "/*",
+             f"  Content-Security-Policy: {policy}", "  Referrer-Policy: no-referrer",
+             "  X-Content-Type-Options: nosniff"]
+    for pattern in IMMUTABLE:
+        lines += [pattern, "  Cache-Control: public, max-age=31536000, immutable"]
+    return "\n".join(lines) + "\n"
+
 
 def inline_scripts(html: str) -> list[str]:
     """The text of every inline script the browser would execute, in document order."""
@@ -126,6 +142,7 @@ def on_post_build(config, **kwargs):
     """Every page written so far gets the same list: the inline scripts of all of them."""
     _state["depth"] = max(0, _state.get("depth", 1) - 1)
     sources = sorted(_state["hashes"])
+    policies = set()
     for path in dict.fromkeys(_state["outputs"]):
         if not path.is_file():
             continue
@@ -133,4 +150,9 @@ def on_post_build(config, **kwargs):
         filled = META.sub(lambda m: m["start"] + fill(m["policy"], sources) + '"', text, count=1)
         if filled != text:
             path.write_text(filled, "utf-8")
+        policies.update(m["policy"] for m in META.finditer(filled))
+    if _state["depth"] == 0 and policies:
+        if len(policies) > 1:
+            raise ValueError(f"pages carry {len(policies)} different policies; _headers needs one")
+        (Path(config["site_dir"]) / HEADERS_FILE).write_text(headers_file(policies.pop()), "utf-8")
     log.debug("qmas csp: %d inline script hashes in %d pages", len(_state["hashes"]), len(_state["outputs"]))

@@ -138,6 +138,14 @@ async function gunzip(buffer, name) {
 // And Pyodide, if the wasm does not compile, only logs a warning and waits forever: this
 // reports the failure instead. Returns {failed, restore}.
 const REAL_FETCH = self.fetch;
+// Responses made here for Pyodide's own requests (URL -> bytes), e.g. the unpacked bundle: no
+// blob: URL, which a Content-Security-Policy header's connect-src 'self' would refuse.
+const MADE_HERE = new Map();
+self.fetch = function (input, init) {
+  const url = String(input && input.url ? input.url : input);
+  if (MADE_HERE.has(url)) return Promise.resolve(new Response(MADE_HERE.get(url)));
+  return REAL_FETCH.call(self, input, init);
+};
 
 function watchWasm(url) {
   let report;
@@ -157,10 +165,7 @@ function watchWasm(url) {
     : null;
   if (early) {
     early.catch((error) => report(broken(error)));
-    self.fetch = function (input, init) {
-      if (String(input && input.url ? input.url : input) === url) return Promise.resolve(new Response(null));
-      return REAL_FETCH.call(self, input, init);
-    };
+    MADE_HERE.set(url, null);
   }
   const real = REAL_INSTANTIATE_STREAMING;
   WebAssembly.instantiateStreaming = async (source, imports) => {
@@ -177,7 +182,7 @@ function watchWasm(url) {
       throw error;
     }
   };
-  return { failed, restore: () => (self.fetch = REAL_FETCH) };
+  return { failed, restore: () => MADE_HERE.delete(url) };
 }
 
 // The stdlib modules the bundle left out, from the full stdlib (see the top of this file).
@@ -336,10 +341,11 @@ async function load(manifest, storedSnapshot) {
     // Saves fetching pyodide-lock.json: we load no package from the lock file.
     options.lockFileContents = manifest.pyodide_lock;
   }
-  let blobURL = null;
+  let unpackedURL = null;
   if (bundle) {
-    blobURL = URL.createObjectURL(new Blob([await bundle]));
-    options.stdLibURL = blobURL;
+    unpackedURL = new URL(manifest.bundle.file + "#unpacked", PY_URL).href;
+    MADE_HERE.set(unpackedURL, await bundle);
+    options.stdLibURL = unpackedURL;
   } else if (manifest.pyodide_stdlib) {
     // The stdlib precompiled to .pyc (site_scripts/pyodide_files.py --pyc-stdlib).
     options.stdLibURL = indexURL + manifest.pyodide_stdlib;
@@ -352,7 +358,7 @@ async function load(manifest, storedSnapshot) {
     return await Promise.race([loadPyodide(options), wasmFailed]);
   } finally {
     wasm.restore();
-    if (blobURL) URL.revokeObjectURL(blobURL);
+    if (unpackedURL) MADE_HERE.delete(unpackedURL);
   }
 }
 
