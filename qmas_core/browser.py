@@ -7,13 +7,14 @@ import datetime as dt
 import json
 import re
 
-from . import plan as plans, schemes
 from .advice import advise_profile
 from .answers import InvalidAnswers
 from .assess import AUTO, assess_profile, profile, summary
 from .checklist import checklist
 from .editions import editions
 from .ics import plan_ics
+from .plan import plan
+from .schemes import for_profile as schemes_for
 from .universities import find
 
 EXTRAS = ("advice", "checklist", "compare", "schemes", "plan")
@@ -66,9 +67,9 @@ def report(answers: dict, edition: str | None = AUTO, lang: str = "en", include:
     if "compare" in include and other:
         out["compare"] = summary(p, other, lang)
     if "schemes" in include:
-        out["schemes"] = schemes.for_profile(p, lang, today)
+        out["schemes"] = schemes_for(p, lang, today, result["test"])
     if "plan" in include:
-        steps = plans.plan(answers, lang, edition=edition, today=today)
+        steps = plan(answers, lang, edition=edition, today=today)
         out["plan"] = {**steps, "ics": plan_ics(steps)}
     return out
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from . import names, schemes
+from . import names
 from .answers import questions as raw_questions
 from .assess import SCORERS, used_keys
 from .load import rules, text
+from .schemes import uses as scheme_uses
 
 # Question types whose long list of values comes from CLDR: `options` [{value, label}].
 OPTIONS = {"languages": names.language_options, "country": names.country_options}
@@ -19,7 +20,7 @@ def questions(lang: str = "en") -> list[dict]:
     every ISO 3166-1 country or territory), labels in `lang`."""
     groups = rules("questions")["groups"]
     users = {edition: set(used_keys(edition)) for edition in SCORERS}
-    scheme_users = {**schemes.uses(), "plan": set(rules("plan")["uses"])}
+    scheme_users = {**scheme_uses(), "plan": set(rules("plan")["uses"])}
     rows = []
     for q in raw_questions():
         labels = q.get("choice_labels", {})

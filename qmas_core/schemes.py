@@ -122,17 +122,28 @@ def schemes(answers: dict, lang: str = "en", *, today: dt.date | None = None) ->
     """The Top Talent Pass Scheme's categories (`ttps-a`, `ttps-b`, `ttps-c`) for `answers`, each
     `met` True, False or None (an answer it needs is missing or "not sure"), with a reason per
     condition, first stay, processing time, what an extension needs, notes and sources; and the
-    schemes to also consider (IANG, GEP/ASMTP) with their conditions. Raises InvalidAnswers."""
+    schemes to also consider (IANG, GEP/ASMTP) with their conditions; `qmas` holds QMAS's own first
+    stay, processing and extension for the comparison. Raises InvalidAnswers."""
     return for_profile(validate(answers, today=today, lang=lang), lang, today)
 
 
-def for_profile(p, lang: str, today: dt.date | None = None) -> dict:
-    """`schemes` for answers already validated."""
+def _qmas(test: str, lang: str) -> dict:
+    """QMAS's own facts for the comparison (its verdict is the assessment's)."""
+    data = rules("schemes")["qmas"]
+    stay = rules("fees")["first_stay"][test]
+    return {"title": text(data["title"], lang), "first_stay": formats.quantity(stay["n"], stay["unit"], lang),
+            "processing": text(data["processing"], lang), "extension": text(data["extension"][test], lang),
+            "sources": [source("immd-qmas", lang)]}
+
+
+def for_profile(p, lang: str, today: dt.date | None = None, test: str = "general") -> dict:
+    """`schemes` for answers already validated; `test` is QMAS's ("general" or "achievement")."""
     on = p["application_date"] or today or dt.date.today()
     data = rules("schemes")
     return {
         "on": on.isoformat(),
         "on_text": formats.date(on, lang),
+        "qmas": _qmas(test, lang),
         "schemes": [_scheme(entry, p, lang, on) for entry in data["schemes"]],
         "also_consider": [_also(entry, p, lang) for entry in data["also_consider"]],
     }

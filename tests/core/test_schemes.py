@@ -103,3 +103,11 @@ def test_other_nationalities_are_not_excluded(code):
 def test_an_unanswered_nationality_is_not_checked_as_for_qmas():
     row = condition({"annual_income_hkd": 5_000_000}, "ttps-a", "nationality")
     assert row["met"] is True and row["reason"]
+
+
+@pytest.mark.parametrize("test, stay", [("general", "36 months"), ("achievement", "8 years")])
+def test_qmas_itself_is_described_for_the_comparison(test, stay):
+    from qmas_core.answers import validate
+    from qmas_core.schemes import for_profile
+    qmas = for_profile(validate({}), "en", test=test)["qmas"]
+    assert qmas["first_stay"] == stay and qmas["processing"] and qmas["extension"] and qmas["sources"]
