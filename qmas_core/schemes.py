@@ -123,7 +123,8 @@ def schemes(answers: dict, lang: str = "en", *, today: dt.date | None = None) ->
     `met` True, False or None (an answer it needs is missing or "not sure"), with a reason per
     condition, first stay, processing time, what an extension needs, notes and sources; and the
     schemes to also consider (IANG, GEP/ASMTP) with their conditions; `qmas` holds QMAS's own first
-    stay, processing and extension for the comparison. Raises InvalidAnswers."""
+    stay, processing and extension for the comparison; `asks` the answer keys that could still
+    change a verdict. Raises InvalidAnswers."""
     return for_profile(validate(answers, today=today, lang=lang), lang, today)
 
 
@@ -140,10 +141,21 @@ def for_profile(p, lang: str, today: dt.date | None = None, test: str = "general
     """`schemes` for answers already validated; `test` is QMAS's ("general" or "achievement")."""
     on = p["application_date"] or today or dt.date.today()
     data = rules("schemes")
+    checked = [_scheme(entry, p, lang, on) for entry in data["schemes"]]
+    also = [_also(entry, p, lang) for entry in data["also_consider"]]
     return {
         "on": on.isoformat(),
         "on_text": formats.date(on, lang),
         "qmas": _qmas(test, lang),
-        "schemes": [_scheme(entry, p, lang, on) for entry in data["schemes"]],
-        "also_consider": [_also(entry, p, lang) for entry in data["also_consider"]],
+        "schemes": checked,
+        "also_consider": also,
+        "asks": _asks(checked, data),
     }
+
+
+def _asks(checked: list[dict], data: dict) -> list[str]:
+    """The answer keys that could still change a verdict: those of the open conditions of schemes
+    not already ruled out, and what the schemes to also consider ask. A form asks only these."""
+    keys = {c["key"] for s in checked if s["met"] is not False for c in s["conditions"] if c["met"] is None}
+    keys |= {entry["when"]["key"] for entry in data["also_consider"]}
+    return sorted(keys)

@@ -111,3 +111,13 @@ def test_qmas_itself_is_described_for_the_comparison(test, stay):
     from qmas_core.schemes import for_profile
     qmas = for_profile(validate({}), "en", test=test)["qmas"]
     assert qmas["first_stay"] == stay and qmas["processing"] and qmas["extension"] and qmas["sources"]
+
+
+def test_asks_only_what_could_still_change_a_verdict():
+    def asks(answers):
+        return set(qmas_core.schemes({"application_date": ON, **answers})["asks"])
+    assert {"eligible_university_degree", "work_years_last_5", "graduation_year", "annual_income_hkd"} <= asks({})
+    # No eligible degree rules out B and C: their other questions are not asked.
+    ruled_out = asks({"eligible_university_degree": False, "annual_income_hkd": 100})
+    assert "graduation_year" not in ruled_out and "work_years_last_5" not in ruled_out
+    assert {"hk_degree", "hk_job_offer"} <= ruled_out  # the schemes to also consider
