@@ -17,7 +17,8 @@ manifest tells the worker what to load::
 
     {"name": "qmas_core", "version": "1.0.0",
      "wheel": "qmas_core-1.0.0-py3-none-any.whl", "sha256": "…", "size": 12345,
-     "pyodide": {"version": "314.0.7", "dir": "../pyodide/314.0.7/"},
+     "pyodide": {"version": "314.0.7", "dir": "../pyodide/314.0.7/",
+                 "files": {"pyodide.mjs": {"size": …, "sha256": "…"}, …}},
      "pyodide_lock": {"info": {…}, "packages": {}},
      "bundle": {"file": "qmas-py-….zip.gz", "sha256": "…", "size": …, "encoding": "gzip", …},
      "stdlib": {"full": "python_stdlib.zip", "names": ["abc", …]},
@@ -155,6 +156,11 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def described(path: Path) -> dict:
+    """``{"size", "sha256"}`` of a file, as the manifest describes what the browser loads."""
+    return {"size": path.stat().st_size, "sha256": sha256_file(path)}
+
+
 def wheel_metadata(wheel: Path) -> dict:
     """Name and version from the wheel's METADATA."""
     with zipfile.ZipFile(wheel) as z:
@@ -198,13 +204,15 @@ def write_manifest(site_dir: str | Path, wheel: Path, bundle: dict | None = None
     if runtime is not None:
         from site_scripts import pyodide_files
 
+        # Size and sha256 of each file: the worker and sw.js check every copy they use.
+        files = {name: described(runtime / name) for name in RUNTIME_FILES if (runtime / name).is_file()}
         manifest["pyodide"] = {
             "version": pyodide_files.runtime_version(runtime),
             "dir": Path(os.path.relpath(runtime, site_dir / DEST)).as_posix() + "/",
+            "files": files,
         }
-        for name in RUNTIME_FILES:
-            if (runtime / name).is_file():
-                cache_key.update(f"{name}:{sha256_file(runtime / name)}".encode())
+        for name, file in files.items():
+            cache_key.update(f"{name}:{file['sha256']}".encode())
         lock = _minimal_pyodide_lock(runtime)
         if lock is not None:
             manifest["pyodide_lock"] = lock
@@ -223,16 +231,19 @@ def write_manifest(site_dir: str | Path, wheel: Path, bundle: dict | None = None
 
 
 def write_service_worker(site_dir: str | Path, manifest: dict) -> Path:
-    """Write ``<site_dir>/sw.js`` (site_scripts/sw.js with the files to keep and the
-    manifest's cache key): the Pyodide runtime the worker loads and the bundle."""
+    """Write ``<site_dir>/sw.js`` (site_scripts/sw.js with the files to keep, each with its
+    size and sha256, and the manifest's cache key): the Pyodide runtime the worker loads and
+    the bundle."""
     site_dir = Path(site_dir)
     files = []
     if "pyodide" in manifest:
         # Their folder carries Pyodide's version: the URLs are immutable.
         runtime = posixpath.normpath((DEST / manifest["pyodide"]["dir"]).as_posix())
-        files += [f"{runtime}/{name}" for name in SW_RUNTIME_FILES]
+        described_files = manifest["pyodide"]["files"]
+        files += [{"url": f"{runtime}/{name}", **described_files[name]} for name in SW_RUNTIME_FILES]
     if "bundle" in manifest:
-        files.append(f"{DEST.as_posix()}/{manifest['bundle']['file']}")
+        bundle = manifest["bundle"]
+        files.append({"url": f"{DEST.as_posix()}/{bundle['file']}", "size": bundle["size"], "sha256": bundle["sha256"]})
     config = json.dumps({"version": manifest["cache"], "files": files}, sort_keys=True)
     template = SW_TEMPLATE.read_text(encoding="utf-8")
     marker = "/*QMAS_SW_CONFIG*/"

@@ -15,8 +15,9 @@
 //                   only by a site built without a bundle)
 //
 // Start-up: the manifest (and meanwhile a stored memory snapshot, if any), then in parallel the
-// bundle (its size and sha256 checked), the wasm, pyodide.mjs and pyodide.asm.mjs; then
-// loadPyodide. A failure anywhere is reported at once
+// bundle, the wasm, pyodide.mjs and pyodide.asm.mjs, each checked against its size and sha256
+// in the manifest before use (a damaged cached copy is evicted and fetched again:
+// qmas-worker/runtime-files.js); then loadPyodide. A failure anywhere is reported at once
 // (Pyodide itself would wait forever for a wasm that does not compile).
 //
 // Memory snapshot (where Cache Storage exists): a worker started with the name
@@ -48,13 +49,14 @@
 //                   {type: "fatal", message}   loading failed or Pyodide died (also the
 //                                              reply, with the id, to any later request)
 
+import { fetchVerified, importVerified } from "./qmas-worker/runtime-files.js";
+import { loadWasm } from "./qmas-worker/wasm.js";
+
 const PY_URL = new URL("../py/", import.meta.url).href;
 const REQUEST_KEYS = ["answers", "edition", "lang", "include"];
 const SNAPSHOT_ROLE = "qmas-snapshot";
 const SNAPSHOT_CACHE_PREFIX = "qmas-snapshot-";
 const making = self.name === SNAPSHOT_ROLE;
-const REAL_INSTANTIATE_STREAMING =
-  typeof WebAssembly === "object" && WebAssembly ? WebAssembly.instantiateStreaming : undefined;
 // A fixed profile: checks a restored snapshot (the score alone: ~1 ms) and, with every extra,
 // warms the core up before one is made.
 const REFERENCE = {
@@ -93,31 +95,6 @@ async function fetchManifest() {
   return response.json();
 }
 
-async function sha256Hex(buffer) {
-  if (!(self.crypto && crypto.subtle)) return null; // not a secure context: no check
-  const digest = await crypto.subtle.digest("SHA-256", buffer);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-// A file the manifest describes ({file, size, sha256}), checked, as bytes.
-async function fetchChecked(url, expected) {
-  const name = url.split("/").pop();
-  let response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw fail(`${name}: ${error.message || error}`);
-  }
-  if (!response.ok) throw fail(`${name}: HTTP ${response.status}`);
-  const buffer = await response.arrayBuffer();
-  if (expected.size && buffer.byteLength !== expected.size) {
-    throw fail(`${name} is damaged (${buffer.byteLength} bytes instead of ${expected.size})`);
-  }
-  const digest = expected.sha256 ? await sha256Hex(buffer) : null;
-  if (digest && digest !== expected.sha256) throw fail(`${name} is damaged (wrong checksum)`);
-  return buffer;
-}
-
 // A bundle gzipped as a whole (better than zip's file-by-file compression; Pages does not
 // compress .zip files): unpacked here, into the stored zip Pyodide mounts.
 async function gunzip(buffer, name) {
@@ -130,54 +107,6 @@ async function gunzip(buffer, name) {
   } catch (error) {
     throw fail(`${name} is damaged (${error.message || error})`);
   }
-}
-
-// The wasm is fetched and compiled from the start (WebAssembly.compileStreaming), while the
-// loader and its big script are still being fetched and parsed, instead of when loadPyodide
-// asks for it; Pyodide's own request for it is answered, without a request, with this module.
-// And Pyodide, if the wasm does not compile, only logs a warning and waits forever: this
-// reports the failure instead. Returns {failed, restore}.
-const REAL_FETCH = self.fetch;
-
-function watchWasm(url) {
-  let report;
-  const failed = new Promise((_, reject) => {
-    report = reject;
-  });
-  const broken = (error) => fail(`pyodide.asm.wasm could not be loaded: ${error.message || error}`);
-  const early = typeof WebAssembly.compileStreaming === "function"
-    ? fetch(url).then((response) => {
-        if (!response.ok) throw fail(`HTTP ${response.status}`);
-        timings.wasm_start = Math.round(performance.now() - t0);
-        return WebAssembly.compileStreaming(response);
-      }).then((module) => {
-        timings.wasm_done = Math.round(performance.now() - t0);
-        return module;
-      })
-    : null;
-  if (early) {
-    early.catch((error) => report(broken(error)));
-    self.fetch = function (input, init) {
-      if (String(input && input.url ? input.url : input) === url) return Promise.resolve(new Response(null));
-      return REAL_FETCH.call(self, input, init);
-    };
-  }
-  const real = REAL_INSTANTIATE_STREAMING;
-  WebAssembly.instantiateStreaming = async (source, imports) => {
-    try {
-      if (early) {
-        const module = await early;
-        return { module, instance: await WebAssembly.instantiate(module, imports) };
-      }
-      const response = await source;
-      if (response && response.ok === false) throw fail(`HTTP ${response.status}`);
-      return await real.call(WebAssembly, response, imports);
-    } catch (error) {
-      report(broken(error));
-      throw error;
-    }
-  };
-  return { failed, restore: () => (self.fetch = REAL_FETCH) };
 }
 
 // The stdlib modules the bundle left out, from the full stdlib (see the top of this file).
@@ -299,19 +228,20 @@ async function dropSnapshots(keep) {
 
 async function load(manifest, storedSnapshot) {
   const indexURL = new URL(manifest.pyodide && manifest.pyodide.dir ? manifest.pyodide.dir : "../pyodide/", PY_URL).href;
+  const files = (manifest.pyodide && manifest.pyodide.files) || {};
+  const checks = { cacheName: manifest.cache ? "qmas-runtime-" + manifest.cache : null };
   const bundle = manifest.bundle
-    ? fetchChecked(PY_URL + manifest.bundle.file, manifest.bundle).then((bytes) =>
+    ? fetchVerified(PY_URL + manifest.bundle.file, manifest.bundle, checks).then(({ bytes }) =>
         manifest.bundle.encoding === "gzip" ? gunzip(bytes, manifest.bundle.file) : bytes).then((bytes) => {
         stamp("bundle");
         return bytes;
       })
     : null;
-  if (bundle) bundle.catch(() => {});
-  const wasm = watchWasm(indexURL + "pyodide.asm.wasm");
+  const wasm = loadWasm(indexURL + "pyodide.asm.wasm", files["pyodide.asm.wasm"], checks, stamp);
   const wasmFailed = wasm.failed;
   // In parallel: the loader, the big script it would import next, the bundle.
-  const loader = import(indexURL + "pyodide.mjs");
-  const script = import(indexURL + "pyodide.asm.mjs").then((module) => {
+  const loader = importVerified(indexURL + "pyodide.mjs", files["pyodide.mjs"], checks);
+  const script = importVerified(indexURL + "pyodide.asm.mjs", files["pyodide.asm.mjs"], checks).then((module) => {
     stamp("script");
     return module;
   });
