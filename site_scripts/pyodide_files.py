@@ -61,6 +61,8 @@ SOURCE_MAPS = ("pyodide.mjs.map",)
 PYC_STDLIB = "python_stdlib_pyc.zip"
 PYC_SCRIPT = Path(__file__).resolve().parent / "pyodide_pyc.mjs"
 BUNDLE_PROBE = Path(__file__).resolve().parent / "bundle_probe.py"
+# The worker's own Python, at the top level of the bundle: the full-stdlib finder, the warm-up.
+BUNDLED_MODULES = tuple(sorted((Path(__file__).resolve().parent / "bundled").glob("*.py")))
 BUNDLE_VERSION = "qmas bundle v1"  # bump to rebuild every cached bundle
 # Which stdlib modules of the bundle are precompiled (see build_bundle) and how it is packed:
 # the defaults were chosen with site_scripts/bench.py (cold first score vs bytes served):
@@ -283,7 +285,8 @@ def build_bundle(
 ) -> dict:
     """Write ``<out_dir>/qmas-py-<sha256[:12]>.zip``: the stdlib modules the core imports
     (found by running site_scripts/bundle_probe.py in Pyodide under Node, plus the core's
-    own import statements) and the wheel's package, all precompiled to .pyc by Pyodide.
+    own import statements), the wheel's package and the worker's own modules
+    (site_scripts/bundled/), all precompiled to .pyc by Pyodide.
 
     The worker passes it to ``loadPyodide`` as ``stdLibURL``: one request, no package
     loader, nothing compiled at start-up. Older bundles in ``out_dir`` are removed.
@@ -302,7 +305,8 @@ def build_bundle(
     options = {"compile": compile, "pyc_budget": pyc_budget, "stored": whole_gzip,
                "strip_docstrings": strip_docstrings, "debug_ranges": debug_ranges}
     for part in (BUNDLE_VERSION, pinned_version(root), _sha256(stdlib), _sha256(wheel),
-                 _sha256(PYC_SCRIPT), _sha256(BUNDLE_PROBE), json.dumps(imports), json.dumps(options)):
+                 _sha256(PYC_SCRIPT), _sha256(BUNDLE_PROBE), *map(_sha256, BUNDLED_MODULES),
+                 json.dumps(imports), json.dumps(options)):
         key.update(part.encode() + b"\0")
     tag = f"{BUNDLE_VERSION}, pyodide {pinned_version(root)}, key {key.hexdigest()}"
     cache = root / "node_modules" / ".cache" / "qmas-bundle"
@@ -320,6 +324,7 @@ def build_bundle(
             job.write_text(json.dumps({
                 "pyodide_dir": str(pkg), "stdlib_zip": str(stdlib), "wheel": str(wheel),
                 "probe": str(BUNDLE_PROBE), "imports": imports, "out_zip": str(part), "tag": tag,
+                "modules": [str(m) for m in BUNDLED_MODULES],
                 **options,
             }), encoding="utf-8")
             proc = subprocess.run([node, str(PYC_SCRIPT), "--bundle", str(job)], capture_output=True, text=True)

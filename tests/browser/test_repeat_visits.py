@@ -161,7 +161,10 @@ REGISTER_JS = """async (base) => {
   const registration = await navigator.serviceWorker.register(base + "sw.js", {scope: base + "assets/javascripts/"});
   const worker = registration.installing || registration.waiting || registration.active;
   if (worker.state !== "activated") {
-    await new Promise((resolve) => worker.addEventListener("statechange", () => worker.state === "activated" && resolve()));
+    await new Promise((resolve, reject) => worker.addEventListener("statechange", () => {
+      if (worker.state === "activated") resolve();
+      if (worker.state === "redundant") reject(new Error("the service worker did not install"));
+    }));
   }
   return true;
 }"""

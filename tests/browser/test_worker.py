@@ -5,7 +5,7 @@ bundle in it; skips otherwise. Without MkDocs, this builds one:
 
     python -m site_scripts.pyodide_files --site-dir site
     python -m site_scripts.wheel --site-dir site
-    mkdir -p site/assets/javascripts && cp overrides/assets/javascripts/qmas-worker.js site/assets/javascripts/
+    mkdir -p site/assets/javascripts && cp -r overrides/assets/javascripts/qmas-worker* site/assets/javascripts/
 
 Each reply from the browser is compared with what qmas_core returns under CPython from the
 same wheel (unpacked, as Pyodide would install it), so the test holds for whatever the core
