@@ -301,3 +301,37 @@ def test_a_runtime_that_cannot_load_reports_fatal(page, served_site, worker_site
         "() => qmasProbe.assess({answers: {}, edition: 'points-245', lang: 'en'})"
     )
     assert reply["type"] == "fatal" and reply["id"] == 1, reply
+
+
+PROGRESS = """async () => {
+  // A worker of our own, to see every message from the start.
+  const worker = new Worker(qmasProbe.workerURL, {type: "module"});
+  const t0 = performance.now();
+  const messages = [];
+  await new Promise((resolve) => {
+    worker.onmessage = (event) => {
+      messages.push({...event.data, at: performance.now() - t0});
+      if (event.data.type === "ready" || event.data.type === "fatal") resolve();
+    };
+  });
+  worker.terminate();
+  return messages;
+}"""
+
+
+def test_start_up_reports_bytes_received_of_the_total(page, served_site, worker_site, manifest):
+    open_probe(page, served_site)
+    messages = page.evaluate(PROGRESS)
+    assert messages[-1]["type"] == "ready", messages[-1]
+    progress = [m for m in messages if m["type"] == "progress"]
+    assert [m["stage"] for m in progress if m["stage"] != "downloading"] == ["manifest", "fetched", "pyodide", "core"]
+    files = manifest["pyodide"]["files"]
+    total = manifest["bundle"]["size"] + sum(files[n]["size"] for n in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"))
+    downloading = [m for m in progress if m["stage"] == "downloading"]
+    assert downloading, progress
+    assert all(m["total"] == total for m in downloading)
+    received = [m["received"] for m in downloading]
+    assert received == sorted(received) and 0 < received[0] and received[-1] == total, received
+    # Not every chunk: at most one message per 100 ms, plus the one when all has arrived.
+    elapsed = downloading[-1]["at"] - downloading[0]["at"]
+    assert len(downloading) <= elapsed / 100 + 2, (len(downloading), elapsed)

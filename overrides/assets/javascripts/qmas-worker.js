@@ -22,7 +22,15 @@
 //                   {id, type: "invalid", errors: [{field, message}]}
 //                   {id, type: "error", message, traceback?}  unexpected Python exception
 //                   {id, type: "stats", timings, memory, stdlib_fallback, snapshot}
-//                   {type: "progress", stage}   start-up moving on (the page's time-out)
+//                   {type: "progress", stage, received?, total?}   start-up moving on (the
+//                                       page's time-out). stage: "manifest", "downloading"
+//                                       (repeated, at most every 100 ms and once all has
+//                                       arrived), "fetched", "pyodide", "core". received /
+//                                       total (with "downloading" and "fetched"): bytes of the
+//                                       runtime files, total from the manifest's sizes, for a
+//                                       determinate progress bar, complete when received ===
+//                                       total. From the cache they arrive at once: a repeat
+//                                       visit may send a single "downloading".
 //                   {type: "ready", pyodide, wheel, sha256, timings, snapshot}  once loaded
 //                   {type: "snapshot", stored, message?}  (snapshot worker only) done
 //                   {type: "fatal", message}   loading failed or Pyodide died (also the
@@ -41,7 +49,7 @@ function messageOf(error) {
 
 const runtimePromise = start({
   making,
-  report: (stage) => making || self.postMessage({ type: "progress", stage }),
+  report: (stage, bytes) => making || self.postMessage({ type: "progress", stage, ...bytes }),
 });
 
 if (making) {

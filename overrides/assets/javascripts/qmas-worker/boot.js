@@ -57,10 +57,37 @@ async function gunzip(buffer, name) {
   }
 }
 
+// Bytes received of the runtime files' total (sizes from the manifest), reported at most every
+// PROGRESS_MS and once all have arrived: the page's progress bar. Bytes of a copy that failed
+// its check are taken back.
+const PROGRESS_MS = 100;
+
+function byteCounter(sizes, report) {
+  const total = sizes.reduce((sum, size) => sum + (size || 0), 0);
+  let received = 0;
+  let last = performance.now();
+  return {
+    bytes: () => ({ received, total }),
+    add(n) {
+      received += n;
+      const now = performance.now();
+      if (received === total || now - last >= PROGRESS_MS) {
+        last = now;
+        report("downloading");
+      }
+    },
+  };
+}
+
 async function load(manifest, storedSnapshot, { making, report }) {
   const indexURL = new URL(manifest.pyodide && manifest.pyodide.dir ? manifest.pyodide.dir : "../pyodide/", PY_URL).href;
   const files = (manifest.pyodide && manifest.pyodide.files) || {};
-  const checks = { cacheName: manifest.cache ? RUNTIME_CACHE_PREFIX + manifest.cache : null };
+  const counted = [manifest.bundle, files["pyodide.asm.wasm"], files["pyodide.mjs"], files["pyodide.asm.mjs"]];
+  const counter = byteCounter(counted.map((file) => file && file.size), (stage) => report(stage, counter.bytes()));
+  const checks = {
+    cacheName: manifest.cache ? RUNTIME_CACHE_PREFIX + manifest.cache : null,
+    onBytes: (n) => counter.add(n),
+  };
   const bundle = manifest.bundle
     ? fetchVerified(PY_URL + manifest.bundle.file, manifest.bundle, checks).then(({ bytes }) =>
         manifest.bundle.encoding === "gzip" ? gunzip(bytes, manifest.bundle.file) : bytes).then((bytes) => {
@@ -107,7 +134,7 @@ async function load(manifest, storedSnapshot, { making, report }) {
   const snapshot = await storedSnapshot;
   if (snapshot) options._loadSnapshot = snapshot.bytes;
   if (making) options._makeSnapshot = true;
-  report("fetched");
+  report("fetched", counter.bytes());
   try {
     return await Promise.race([loadPyodide(options), wasm.failed]);
   } finally {
@@ -138,13 +165,14 @@ async function findCore(pyodide, manifest) {
   }
 }
 
-// Options: making (the snapshot maker: no snapshot read), report(stage) for progress.
+// Options: making (the snapshot maker: no snapshot read), report(stage, {received, total}?)
+// for progress.
 // Returns {pyodide, manifest, assessJson, findJson, finder, snapshot: "none" | "used"}.
 export async function start(options) {
   const making = options.making;
-  const report = (stage) => {
+  const report = (stage, bytes) => {
     stamp(stage);
-    options.report(stage);
+    options.report(stage, bytes);
   };
   if (typeof WebAssembly !== "object" || !WebAssembly || typeof WebAssembly.instantiate !== "function") {
     throw new Error("this browser cannot run WebAssembly (it may be switched off)");
