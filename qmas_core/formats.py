@@ -20,9 +20,9 @@ def number(value: int | float) -> str:
 def quantity(value: int | float, unit: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A number with its unit ("8 years", "8年"; "HK$1,000,000", "港幣1,000,000元").
     A negative amount keeps its sign in front: "-HK$300", "-港幣300元"."""
-    forms = rules("formats")["units"][unit]
-    template = forms.get("one") if lang == "en" and value == 1 and "one" in forms else None
-    template = template or forms.get(lang) or forms[DEFAULT_LANGUAGE]
+    data = rules("formats")
+    template = data["english_singular"].get(unit) if lang == "en" and value == 1 else None
+    template = template or data["units"][unit].get(lang) or data["units"][unit][DEFAULT_LANGUAGE]
     sign = "-" if value < 0 else ""
     return sign + template.format(n=number(abs(value)))
 
@@ -31,5 +31,5 @@ def date(value: dt.date | str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A calendar date in words: "1 November 2024", "2024年11月1日" (never ISO in text)."""
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
     data = rules("formats")["dates"]
-    template = data["full"].get(lang) or data["full"][DEFAULT_LANGUAGE]
-    return template.format(day=day.day, month=data["months"][day.month - 1], month_number=day.month, year=day.year)
+    lang = lang if lang in data["full"] else DEFAULT_LANGUAGE
+    return data["full"][lang].format(day=day.day, month=data["months"][lang][day.month - 1], year=day.year)

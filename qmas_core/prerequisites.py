@@ -11,17 +11,29 @@ def applicable(edition: str) -> list[dict]:
 
 
 def assess(p, edition: str, lang: str) -> list[dict]:
+    return [row(rule, p, edition, lang) for rule in applicable(edition)]
+
+
+def by_id(rule_id: str) -> dict:
+    """One prerequisite's rule by id (the other schemes share some, e.g. the nationalities)."""
+    return next(r for r in rules("prerequisites")["prerequisites"] if r["id"] == rule_id)
+
+
+def row(rule: dict, p, edition: str | None, lang: str) -> dict:
+    """One prerequisite checked against a profile: id, label, met, reason, sources (and notes)."""
     data = rules("prerequisites")
-    rows = []
-    for rule in applicable(edition):
-        met, detail = check(rule, p, lang)
-        if met is None:
-            reason = message(data, "missing", lang)
-        else:
-            reason = message(data, "met" if met else "not_met", lang) + (f" ({detail})" if detail else "")
-        row = {"id": rule["id"], "label": text(rule["label"], lang), "met": bool(met), "reason": reason,
-               "sources": list(rule["sources"])}
-        if "note" in rule:
-            row["notes"] = [text(rule["note"], lang)]
-        rows.append(row)
-    return rows
+    met, detail = check(rule, p, lang)
+    if met is None and rule.get("missing") == "met":
+        met, reason = True, message(data, "missing_not_checked", lang)
+    elif met is None:
+        reason = message(data, "missing", lang)
+    elif not met and "excluded" in rule:
+        reason = text(rule["excluded"], lang)  # the official sentence
+    else:
+        reason = message(data, "met" if met else "not_met", lang) + (f" ({detail})" if detail else "")
+    out = {"id": rule["id"], "label": text(rule["label"], lang), "met": bool(met), "reason": reason,
+           "sources": list(rule["sources"])}
+    notes = [text(n, lang) for n in (rule.get("note"), rule.get("edition_notes", {}).get(edition)) if n]
+    if notes:
+        out["notes"] = notes
+    return out

@@ -1,20 +1,7 @@
-"""MkDocs hook: the hashes of the inline scripts in the pages' Content-Security-Policy.
-
-``overrides/main.html`` writes the policy in a ``<meta http-equiv="Content-Security-Policy">``
-near the top of every page's head, with ``script-src 'self' 'qmas-inline-script-hashes'``.
-Material emits a few small inline scripts of its own (``__md_scope`` and the storage helpers,
-the palette restore, the tabbed-content anchor); this hook replaces that placeholder with one
-``'sha256-…'`` source per distinct inline script found in any page of the build, so no
-``'unsafe-inline'`` is needed. The same list goes into every page: with instant navigation,
-Material re-inserts the next page's inline scripts under the first page's policy.
-
-``<script type="application/json">`` blocks (Material's ``__config``, the calculator's
-strings) are data, never executed, and need no hash. Inline event-handler attributes
-(``onclick=``), ``javascript:`` URLs and inline styles get no exception: the policy blocks
-them, and tests/browser/test_csp.py fails on any (``blocked_inline_code``).
-
-Listed in mkdocs.yml under ``hooks:``, after ``site_scripts/hooks.py``.
-"""
+"""MkDocs hook: fills the pages' Content-Security-Policy (overrides/main.html) with the hashes of
+Material's inline scripts, so the policy needs no 'unsafe-inline'. Every page gets the same list:
+with instant navigation, Material runs the next page's inline scripts under the first page's
+policy. Keep it last in mkdocs.yml's hooks."""
 
 from __future__ import annotations
 
@@ -38,6 +25,22 @@ EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module", "
 META = re.compile(r'(?P<start><meta http-equiv="Content-Security-Policy" content=")(?P<policy>[^"]*)"')
 
 _state: dict = {"hashes": set(), "outputs": [], "depth": 0}
+
+# For hosts that send headers from a `_headers` file (Cloudflare Pages, Netlify): the pages' policy
+# as a header too, which, unlike the <meta>, also governs the Web Worker; versioned runtime files
+# cached for good. GitHub Pages serves the file as a plain file and sends none of it.
+HEADERS_FILE = "_headers"
+IMMUTABLE = ("/assets/pyodide/*", "/assets/py/qmas-py-*")
+
+
+def headers_file(policy: str) -> str:
+    """The `_headers` file for a site whose pages carry `policy` (script hashes filled in)."""
+    lines = ["# Sent by hosts that read this file (Cloudflare Pages, Netlify); see the README.", "/*",
+             f"  Content-Security-Policy: {policy}", "  Referrer-Policy: no-referrer",
+             "  X-Content-Type-Options: nosniff"]
+    for pattern in IMMUTABLE:
+        lines += [pattern, "  Cache-Control: public, max-age=31536000, immutable"]
+    return "\n".join(lines) + "\n"
 
 
 def inline_scripts(html: str) -> list[str]:
@@ -139,6 +142,7 @@ def on_post_build(config, **kwargs):
     """Every page written so far gets the same list: the inline scripts of all of them."""
     _state["depth"] = max(0, _state.get("depth", 1) - 1)
     sources = sorted(_state["hashes"])
+    policies = set()
     for path in dict.fromkeys(_state["outputs"]):
         if not path.is_file():
             continue
@@ -146,4 +150,9 @@ def on_post_build(config, **kwargs):
         filled = META.sub(lambda m: m["start"] + fill(m["policy"], sources) + '"', text, count=1)
         if filled != text:
             path.write_text(filled, "utf-8")
+        policies.update(m["policy"] for m in META.finditer(filled))
+    if _state["depth"] == 0 and policies:
+        if len(policies) > 1:
+            raise ValueError(f"pages carry {len(policies)} different policies; _headers needs one")
+        (Path(config["site_dir"]) / HEADERS_FILE).write_text(headers_file(policies.pop()), "utf-8")
     log.debug("qmas csp: %d inline script hashes in %d pages", len(_state["hashes"]), len(_state["outputs"]))

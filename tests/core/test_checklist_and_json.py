@@ -35,3 +35,12 @@ def test_json_boundary_errors_are_data():
                     json.dumps({"edition": ["x"], "lang": {}}), json.dumps({"include": ["everything"]})):
         out = json.loads(qmas_core.assess_json(request))
         assert out["errors"] and all(e["field"] and e["message"] for e in out["errors"])
+
+
+def test_the_json_boundary_gives_the_other_schemes_and_the_plan_as_the_python_api_does():
+    answers = {"age": 30, "application_date": "2026-12-07", "annual_income_hkd": "300萬", "children_under_18": 1}
+    reply = json.loads(qmas_core.assess_json(json.dumps({"answers": answers, "lang": "zh-Hant", "include": ["schemes", "plan"]})))
+    assert reply["schemes"] == json.loads(json.dumps(qmas_core.schemes(answers, "zh-Hant")))
+    plan = qmas_core.plan(answers, "zh-Hant")
+    assert reply["plan"]["steps"] == json.loads(json.dumps(plan["steps"]))
+    assert reply["plan"]["ics"].startswith("BEGIN:VCALENDAR\r\n") and reply["plan"]["ics"].count("BEGIN:VEVENT") == len(plan["steps"])

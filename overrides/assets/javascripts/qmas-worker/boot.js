@@ -8,14 +8,13 @@
 //                   (site_scripts/pyodide_files.build_bundle), passed as Pyodide's stdlib
 //   stdlib          Pyodide's full python_stdlib.zip and its top-level names: fetched only
 //                   if the core imports a stdlib module the bundle left out
-//   wheel, sha256   the qmas_core wheel the bundle was made from (loaded with loadPackage
-//                   only by a site built without a bundle)
+//   wheel, sha256   the qmas_core wheel the bundle was made from
 //
 // The manifest (and meanwhile a stored memory snapshot, if any), then in parallel the bundle,
 // the wasm, pyodide.mjs and pyodide.asm.mjs, each checked before use (runtime-files.js), then
 // loadPyodide. A failure anywhere is reported at once (Pyodide itself would wait forever for a
 // wasm that does not compile: wasm.js).
-import { fetchVerified, importVerified } from "./runtime-files.js";
+import { answerHere, fetchVerified, importVerified } from "./runtime-files.js";
 import { dropSnapshots, readSnapshot } from "./snapshot-store.js";
 import { loadWasm } from "./wasm.js";
 
@@ -88,13 +87,11 @@ async function load(manifest, storedSnapshot, { making, report }) {
     cacheName: manifest.cache ? RUNTIME_CACHE_PREFIX + manifest.cache : null,
     onBytes: (n) => counter.add(n),
   };
-  const bundle = manifest.bundle
-    ? fetchVerified(PY_URL + manifest.bundle.file, manifest.bundle, checks).then(({ bytes }) =>
-        manifest.bundle.encoding === "gzip" ? gunzip(bytes, manifest.bundle.file) : bytes).then((bytes) => {
-        stamp("bundle");
-        return bytes;
-      })
-    : null;
+  const bundle = fetchVerified(PY_URL + manifest.bundle.file, manifest.bundle, checks).then(({ bytes }) =>
+    manifest.bundle.encoding === "gzip" ? gunzip(bytes, manifest.bundle.file) : bytes).then((bytes) => {
+    stamp("bundle");
+    return bytes;
+  });
   const wasm = loadWasm(indexURL + "pyodide.asm.wasm", files["pyodide.asm.wasm"], checks, stamp);
   // In parallel: the loader, the big script it would import next, the bundle.
   const loader = importVerified(indexURL + "pyodide.mjs", files["pyodide.mjs"], checks);
@@ -102,7 +99,7 @@ async function load(manifest, storedSnapshot, { making, report }) {
     stamp("script");
     return module;
   });
-  for (const promise of [loader, script, bundle, wasm.failed]) if (promise) promise.catch(() => {});
+  for (const promise of [loader, script, bundle, wasm.failed]) promise.catch(() => {});
   const { loadPyodide, version } = await loader;
   if (manifest.pyodide && manifest.pyodide.version && version !== manifest.pyodide.version) {
     throw new Error(`pyodide.mjs is version ${version}, the manifest says ${manifest.pyodide.version}`);
@@ -123,14 +120,8 @@ async function load(manifest, storedSnapshot, { making, report }) {
     // Saves fetching pyodide-lock.json: we load no package from the lock file.
     options.lockFileContents = manifest.pyodide_lock;
   }
-  let blobURL = null;
-  if (bundle) {
-    blobURL = URL.createObjectURL(new Blob([await bundle]));
-    options.stdLibURL = blobURL;
-  } else if (manifest.pyodide_stdlib) {
-    // The stdlib precompiled to .pyc (site_scripts/pyodide_files.py --pyc-stdlib).
-    options.stdLibURL = indexURL + manifest.pyodide_stdlib;
-  }
+  options.stdLibURL = new URL(manifest.bundle.file + "#unpacked", PY_URL).href;
+  const forget = answerHere(options.stdLibURL, await bundle);
   const snapshot = await storedSnapshot;
   if (snapshot) options._loadSnapshot = snapshot.bytes;
   if (making) options._makeSnapshot = true;
@@ -139,21 +130,12 @@ async function load(manifest, storedSnapshot, { making, report }) {
     return await Promise.race([loadPyodide(options), wasm.failed]);
   } finally {
     wasm.restore();
-    if (blobURL) URL.revokeObjectURL(blobURL);
+    forget();
   }
 }
 
-// The full stdlib on demand (the bundled qmas_full_stdlib), or, without a bundle, the wheel.
-async function findCore(pyodide, manifest) {
-  if (!manifest.bundle) {
-    const failures = [];
-    await pyodide.loadPackage(new URL(manifest.wheel, PY_URL).href, {
-      messageCallback: () => {},
-      errorCallback: (message) => failures.push(message),
-    });
-    if (failures.length) throw new Error(`loading ${manifest.wheel} failed: ${failures.join("; ")}`);
-    return null;
-  }
+// The full stdlib on demand: the bundled qmas_full_stdlib.
+function installFullStdlib(pyodide, manifest) {
   if (!(manifest.stdlib && manifest.stdlib.names)) return null;
   const url = new URL(manifest.pyodide.dir + manifest.stdlib.full, PY_URL).href;
   const described = (manifest.pyodide.files || {})[manifest.stdlib.full] || {};
@@ -197,7 +179,7 @@ export async function start(options) {
     pyodide = await load(manifest, null, { making, report });
   }
   report("pyodide");
-  const finder = await findCore(pyodide, manifest);
+  const finder = installFullStdlib(pyodide, manifest);
   // The whole boundary: qmas_core.assess_json / find_universities_json (str) -> str.
   const core = pyodide.pyimport("qmas_core");
   // What is loaded now (the rules above all) lives as long as the worker: out of the garbage

@@ -5,8 +5,23 @@
 // cache repairs itself instead of breaking every visit until the next deploy.
 
 const RUNTIME_CACHE_PREFIX = "qmas-runtime-"; // sw.js's caches
-// Taken before wasm.js answers Pyodide's own request for the wasm in self.fetch's place.
 const fetchNetwork = self.fetch.bind(self);
+
+// Responses made here for Pyodide's own requests (URL -> bytes, null for none): the wasm that
+// is compiled already (wasm.js), the unpacked bundle (boot.js). No blob: URL, which a
+// Content-Security-Policy header's connect-src 'self' would refuse.
+const madeHere = new Map();
+self.fetch = function (input, init) {
+  const url = String(input && input.url ? input.url : input);
+  if (madeHere.has(url)) return Promise.resolve(new Response(madeHere.get(url)));
+  return fetchNetwork(input, init);
+};
+
+// Answers Pyodide's requests for `url` with `bytes` until the returned function is called.
+export function answerHere(url, bytes) {
+  madeHere.set(url, bytes);
+  return () => madeHere.delete(url);
+}
 
 export async function sha256Hex(buffer) {
   if (!(self.crypto && crypto.subtle)) return null; // not a secure context: the size only

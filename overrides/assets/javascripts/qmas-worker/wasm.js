@@ -3,9 +3,8 @@
 // of when loadPyodide asks for it. Pyodide's own request for it is answered, without a
 // request, with this module. And Pyodide, if the wasm does not compile, only logs a warning
 // and waits forever: `failed` rejects instead, with the reason.
-import { fetchVerified } from "./runtime-files.js";
+import { answerHere, fetchVerified } from "./runtime-files.js";
 
-const REAL_FETCH = self.fetch;
 const REAL_INSTANTIATE_STREAMING =
   typeof WebAssembly === "object" && WebAssembly ? WebAssembly.instantiateStreaming : undefined;
 
@@ -31,10 +30,7 @@ export function loadWasm(url, expected, options, done = () => {}) {
     report = reject;
   });
   module.catch(report);
-  self.fetch = function (input, init) {
-    if (String(input && input.url ? input.url : input) === url) return Promise.resolve(new Response(null));
-    return REAL_FETCH.call(self, input, init);
-  };
+  const forget = answerHere(url, null);
   WebAssembly.instantiateStreaming = async (source, imports) => {
     try {
       const compiled = await module;
@@ -47,7 +43,7 @@ export function loadWasm(url, expected, options, done = () => {}) {
   return {
     failed,
     restore() {
-      self.fetch = REAL_FETCH;
+      forget();
       WebAssembly.instantiateStreaming = REAL_INSTANTIATE_STREAMING;
     },
   };

@@ -1,6 +1,6 @@
 """Serve a built site on 127.0.0.1 under a sub-path, as GitHub Pages would.
 
-    python -m site_scripts.serve --dir site --base /qmas/ --port 8000
+    python -m tools.serve --dir site --base /qmas/ --port 8000
 
 serves ``site/`` at http://127.0.0.1:8000/qmas/. Anything outside the prefix
 is a 404, directories are never listed, and ``<dir>/404.html`` (if the site
@@ -13,11 +13,14 @@ Tests import :func:`start`, which returns a running server in a thread:
 
 ``mounts`` serves extra folders under their own prefixes (the browser tests
 put their probe page next to the site this way, without copying it in).
+``headers=True`` also sends what the site's ``_headers`` file asks for, as Cloudflare Pages
+and Netlify do (paths in it are relative to ``base``).
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import http.server
 import os
 import posixpath
@@ -56,6 +59,21 @@ MIME_TYPES = {
 }
 
 
+def read_headers_file(path: str | os.PathLike) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A ``_headers`` file as [(path pattern, [(name, value)])]: a pattern on a line of its own,
+    its headers on the indented lines below it, ``#`` comments."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for line in Path(path).read_text("utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((line.strip(), []))
+        elif rules:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules
+
+
 def normalize_base(base: str) -> str:
     """``qmas`` / ``/qmas`` / ``/qmas/`` -> ``/qmas/``; ``""`` or ``/`` -> ``/``."""
     parts = [p for p in base.strip().split("/") if p]
@@ -69,6 +87,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     mounts: tuple[tuple[str, str], ...] = ()
     cache_control: str | None = "no-cache"
     quiet: bool = True
+    # (pattern, headers) from the site's _headers file, when asked for; patterns match the path
+    # below the site's base, with * for any characters.
+    header_rules: tuple = ()
+    site_base: str = "/"
 
     extensions_map = MIME_TYPES
 
@@ -136,9 +158,19 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return None
 
     def end_headers(self):
-        if self.cache_control:
+        extra = self._headers_for(self.path)
+        if self.cache_control and not any(name.lower() == "cache-control" for name, _ in extra):
             self.send_header("Cache-Control", self.cache_control)
+        for name, value in extra:
+            self.send_header(name, value)
         super().end_headers()
+
+    def _headers_for(self, url_path: str) -> list[tuple[str, str]]:
+        path = urllib.parse.unquote(url_path.split("?", 1)[0].split("#", 1)[0])
+        if not self.header_rules or not path.startswith(self.site_base):
+            return []
+        path = "/" + path[len(self.site_base):]
+        return [h for pattern, headers in self.header_rules if fnmatch.fnmatchcase(path, pattern) for h in headers]
 
     def log_message(self, format, *args):
         if not self.quiet:
@@ -166,6 +198,7 @@ def make_server(
     mounts: dict[str, str | os.PathLike] | None = None,
     quiet: bool = True,
     cache_control: str | None = "no-cache",
+    headers: bool = False,
 ) -> QuietThreadingHTTPServer:
     """A server (not yet serving) for ``directory`` at ``base`` and any ``mounts``."""
     directory = Path(directory).resolve()
@@ -181,7 +214,8 @@ def make_server(
     handler = type(
         "BoundSiteHandler",
         (SiteHandler,),
-        {"mounts": ordered, "quiet": quiet, "cache_control": cache_control},
+        {"mounts": ordered, "quiet": quiet, "cache_control": cache_control, "site_base": normalize_base(base),
+         "header_rules": tuple(read_headers_file(directory / "_headers")) if headers else ()},
     )
     server = QuietThreadingHTTPServer((host, port), handler)
     server.quiet = quiet
@@ -223,9 +257,10 @@ def start(
     mounts: dict[str, str | os.PathLike] | None = None,
     quiet: bool = True,
     cache_control: str | None = "no-cache",
+    headers: bool = False,
 ) -> RunningServer:
     """Start serving in a background thread (port 0 picks a free port)."""
-    server = make_server(directory, base, port, host, mounts, quiet, cache_control)
+    server = make_server(directory, base, port, host, mounts, quiet, cache_control, headers)
     thread = threading.Thread(
         target=server.serve_forever, name="site-server", daemon=True
     )
@@ -235,7 +270,7 @@ def start(
 
 def main(args=None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m site_scripts.serve",
+        prog="python -m tools.serve",
         description="Serve a built site on 127.0.0.1 under a sub-path.",
     )
     parser.add_argument("--dir", default="site", help="folder to serve (default: site)")
@@ -249,6 +284,8 @@ def main(args=None) -> None:
         metavar="PREFIX=DIR",
         help="also serve DIR under PREFIX (repeatable)",
     )
+    parser.add_argument("--headers", action="store_true",
+                        help="send what the site's _headers file asks for (as Cloudflare Pages and Netlify do)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     opts = parser.parse_args(args)
     mounts = {}
@@ -259,7 +296,7 @@ def main(args=None) -> None:
         mounts[prefix] = folder
     try:
         server = make_server(
-            opts.dir, opts.base, opts.port, opts.host, mounts, quiet=not opts.verbose
+            opts.dir, opts.base, opts.port, opts.host, mounts, quiet=not opts.verbose, headers=opts.headers
         )
     except (FileNotFoundError, OSError) as e:
         raise SystemExit(e)

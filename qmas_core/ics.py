@@ -1,0 +1,51 @@
+"""A plan as an iCalendar file (RFC 5545): one all-day event per dated step, no time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+LINE_OCTETS = 75
+
+
+def _escape(value: str) -> str:
+    """TEXT values: backslash, semicolon, comma and line breaks escaped (RFC 5545 3.3.11)."""
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+def _fold(line: str) -> list[str]:
+    """Lines of at most 75 octets, continued with a space, never splitting a UTF-8 character."""
+    out, current = [], ""
+    for char in line:
+        limit = LINE_OCTETS - (1 if out else 0)
+        if len((current + char).encode("utf-8")) > limit:
+            out.append(current)
+            current = ""
+        current += char
+    out.append(current)
+    return [out[0]] + [" " + part for part in out[1:]]
+
+
+def plan_ics(plan: dict, *, now: dt.datetime | None = None) -> str:
+    """The steps of `qmas_core.plan(...)` as an iCalendar file, CRLF line ends. All-day events
+    (DATE values) need no time zone: a step falls on its day wherever the calendar is opened."""
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//QMAS self-check//plan//EN", "CALSCALE:GREGORIAN",
+             "METHOD:PUBLISH"]
+    for step in plan["steps"]:
+        day = dt.date.fromisoformat(step["date"])
+        # Stable across downloads of the same plan, so a calendar updates instead of duplicating.
+        uid = f"{plan['on']}-{step['id']}-{step['date']}"
+        description = step["text"] + "".join(f"\n{s['title']}: {s['url']}" for s in step["sources"])
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}@qmas-self-check",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_escape(step['title'])}",
+            f"DESCRIPTION:{_escape(description)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(part + "\r\n" for line in lines for part in _fold(line))
