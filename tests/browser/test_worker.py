@@ -246,6 +246,15 @@ def test_a_module_missing_from_the_bundle_comes_from_the_full_stdlib(page, page_
     assert page_log.problems() == []
 
 
+def test_a_damaged_full_stdlib_is_refused_with_its_name(page, served_site, worker_site, manifest):
+    serve_bundle_without(page, worker_site, manifest, "tomllib/")
+    full = runtime_url(served_site, manifest, manifest["stdlib"]["full"])
+    page.route(full, lambda route: route.fulfill(body=b"PK\x03\x04 not the whole file", content_type="application/zip"))
+    page.goto(served_site + PROBE)
+    expect(page.locator("#status")).to_contain_text("fatal:", timeout=LOAD_TIMEOUT_MS)
+    expect(page.locator("#status")).to_contain_text(f"{manifest['stdlib']['full']} is damaged")
+
+
 SPLIT = """async (requests) => {
   // A worker of our own, to see every reply (the probe keeps only the first per id).
   const worker = new Worker(qmasProbe.workerURL, {type: "module"});
