@@ -344,3 +344,19 @@ def test_start_up_reports_bytes_received_of_the_total(page, served_site, worker_
     # Not every chunk: at most one message per 100 ms, plus the one when all has arrived.
     elapsed = downloading[-1]["at"] - downloading[0]["at"]
     assert len(downloading) <= elapsed / 100 + 2, (len(downloading), elapsed)
+
+
+def test_the_snapshot_reference_does_not_change_with_the_day(monkeypatch):
+    """The bundled qmas_warm_up in CPython: its reference answer is the one the warm-up ends
+    with, and carries no trace of today (a snapshot made today must pass its check tomorrow)."""
+    import datetime
+
+    monkeypatch.syspath_prepend(str(ROOT / "site_scripts" / "bundled"))
+    import qmas_warm_up
+
+    reference = qmas_warm_up.reference_answer()
+    assert qmas_warm_up.warm_up() == reference
+    assert json.loads(reference)["result"]["total"] is not None
+    today = datetime.date.today()
+    if today != qmas_warm_up.DAY:
+        assert today.isoformat() not in reference
