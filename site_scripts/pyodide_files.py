@@ -32,6 +32,8 @@ RUNTIME_FILES = (
 SOURCE_MAPS = ("pyodide.mjs.map",)
 PYC_SCRIPT = Path(__file__).resolve().parent / "pyodide_pyc.mjs"
 BUNDLE_PROBE = Path(__file__).resolve().parent / "bundle_probe.py"
+# The worker's own Python, at the top level of the bundle: the full-stdlib finder, the warm-up.
+BUNDLED_MODULES = tuple(sorted((Path(__file__).resolve().parent / "bundled").glob("*.py")))
 BUNDLE_VERSION = "qmas bundle v1"  # bump to rebuild every cached bundle
 # Chosen with the benchmark (cold first score against bytes served): every module precompiled
 # (sources cost the first visit ~2 s of compilation), without docstrings (-OO: 15% smaller) or
@@ -185,8 +187,8 @@ def _core_imports(wheel: Path) -> list[str]:
 def build_bundle(wheel: str | Path, out_dir: str | Path, site_dir: str | Path, root: str | Path = ROOT,
                  options: dict = BUNDLE_OPTIONS) -> dict:
     """Write ``<out_dir>/qmas-py-<sha256[:12]>.zip.gz``: the stdlib modules the core imports
-    (bundle_probe.py traced in Pyodide under Node, plus the core's own import statements) and
-    the core, precompiled by Pyodide. Cached in ``node_modules/.cache/qmas-bundle/`` by the
+    (bundle_probe.py traced in Pyodide under Node, plus the core's own import statements), the
+    core and the worker's own modules (site_scripts/bundled/), precompiled by Pyodide. Cached in ``node_modules/.cache/qmas-bundle/`` by the
     sha256 of everything it is made from; older bundles in ``out_dir`` are removed. Returns
     ``{"file", "sha256", "size", "encoding", "stdlib_modules", "stdlib_compiled"}``."""
     wheel, out_dir, root = Path(wheel), Path(out_dir), Path(root)
@@ -197,7 +199,8 @@ def build_bundle(wheel: str | Path, out_dir: str | Path, site_dir: str | Path, r
     imports = _core_imports(wheel)
     key = hashlib.sha256()
     for part in (BUNDLE_VERSION, pinned_version(root), _sha256(stdlib), _sha256(wheel),
-                 _sha256(PYC_SCRIPT), _sha256(BUNDLE_PROBE), json.dumps(imports), json.dumps(options)):
+                 _sha256(PYC_SCRIPT), _sha256(BUNDLE_PROBE), *map(_sha256, BUNDLED_MODULES),
+                 json.dumps(imports), json.dumps(options)):
         key.update(part.encode() + b"\0")
     tag = f"{BUNDLE_VERSION}, pyodide {pinned_version(root)}, key {key.hexdigest()}"
     cache = root / "node_modules" / ".cache" / "qmas-bundle"
@@ -215,6 +218,7 @@ def build_bundle(wheel: str | Path, out_dir: str | Path, site_dir: str | Path, r
             job.write_text(json.dumps({
                 "pyodide_dir": str(pkg), "stdlib_zip": str(stdlib), "wheel": str(wheel),
                 "probe": str(BUNDLE_PROBE), "imports": imports, "out_zip": str(part), "tag": tag,
+                "modules": [str(m) for m in BUNDLED_MODULES],
                 **options,
             }), encoding="utf-8")
             proc = subprocess.run([node, str(PYC_SCRIPT), "--bundle", str(job)], capture_output=True, text=True)

@@ -122,6 +122,7 @@ f"{compiled} modules compiled, {copied} other entries kept (Python {sys.version.
 }
 
 // job: {pyodide_dir, stdlib_zip, wheel, probe, imports: [module names], out_zip, tag,
+//       modules: [paths of .py files added at the top level],
 //       compile: "all" | "none" | "budget", pyc_budget: bytes, stored: bool}
 //   compile: which stdlib modules become .pyc ("budget": the most compile time saved per
 //   byte, within pyc_budget extra compressed bytes); the core is always precompiled.
@@ -171,6 +172,9 @@ _traced()
   pyodide.globals.set("PYC_BUDGET", job.pyc_budget || 0);
   pyodide.globals.set("STORED", Boolean(job.stored));
   pyodide.globals.set("STRIP", Boolean(job.strip_docstrings));
+  // The worker's own modules, at the top level of the bundle.
+  pyodide.globals.set("MODULES", pyodide.toPy(Object.fromEntries(
+    (job.modules || []).map((path) => [path.split(/[\\/]/).pop(), readFileSync(path, "utf-8")]))));
   const summary = pyodide.runPython(`
 import json
 entries = {}
@@ -185,6 +189,8 @@ else:
     chosen = set()
 for name, data in sources.items():
     entries[name] = (data, ("strip" if STRIP else True) if name in chosen else False)
+for name, source in MODULES.items():
+    entries[name] = (source.encode(), True)
 with zipfile.ZipFile("/tmp/core.whl") as whl:
     for info in whl.infolist():
         top = info.filename.split("/", 1)[0]

@@ -111,6 +111,11 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def described(path: Path) -> dict:
+    """``{"size", "sha256"}`` of a file the browser loads."""
+    return {"size": path.stat().st_size, "sha256": sha256_file(path)}
+
+
 def wheel_metadata(wheel: Path) -> dict:
     """Name and version from the wheel's METADATA."""
     with zipfile.ZipFile(wheel) as z:
@@ -139,6 +144,8 @@ def write_manifest(site_dir: str | Path, wheel: Path, bundle: dict) -> dict:
         "pyodide": {
             "version": pyodide_files.runtime_version(runtime),
             "dir": Path(os.path.relpath(runtime, site_dir / DEST)).as_posix() + "/",
+            # The worker and sw.js check every copy they use against these.
+            "files": {name: described(runtime / name) for name in RUNTIME_FILES},
         },
         # Passed to loadPyodide inline: one request fewer, and its package entries name
         # wheels this site does not host.
@@ -149,8 +156,8 @@ def write_manifest(site_dir: str | Path, wheel: Path, bundle: dict) -> dict:
     }
     # Names the service worker's cache and the worker's memory snapshot: a new build, a new key.
     cache_key = hashlib.sha256(manifest["sha256"].encode())
-    for name in RUNTIME_FILES:
-        cache_key.update(f"{name}:{sha256_file(runtime / name)}".encode())
+    for name, file in manifest["pyodide"]["files"].items():
+        cache_key.update(f"{name}:{file['sha256']}".encode())
     cache_key.update(bundle["sha256"].encode())
     manifest["cache"] = cache_key.hexdigest()[:16]
     path = site_dir / DEST / MANIFEST
@@ -159,13 +166,16 @@ def write_manifest(site_dir: str | Path, wheel: Path, bundle: dict) -> dict:
 
 
 def write_service_worker(site_dir: str | Path, manifest: dict) -> Path:
-    """Write ``<site_dir>/sw.js`` (site_scripts/sw.js with the files to keep and the
-    manifest's cache key): the Pyodide runtime the worker loads and the bundle."""
+    """Write ``<site_dir>/sw.js`` (site_scripts/sw.js with the files to keep, each with its
+    size and sha256, and the manifest's cache key): the Pyodide runtime the worker loads and
+    the bundle."""
     site_dir = Path(site_dir)
     # Their folder carries Pyodide's version: the URLs are immutable.
     runtime = posixpath.normpath((DEST / manifest["pyodide"]["dir"]).as_posix())
-    files = [f"{runtime}/{name}" for name in SW_RUNTIME_FILES]
-    files.append(f"{DEST.as_posix()}/{manifest['bundle']['file']}")
+    described_files = manifest["pyodide"]["files"]
+    files = [{"url": f"{runtime}/{name}", **described_files[name]} for name in SW_RUNTIME_FILES]
+    bundle = manifest["bundle"]
+    files.append({"url": f"{DEST.as_posix()}/{bundle['file']}", "size": bundle["size"], "sha256": bundle["sha256"]})
     config = json.dumps({"version": manifest["cache"], "files": files}, sort_keys=True)
     template = SW_TEMPLATE.read_text(encoding="utf-8")
     marker = "/*QMAS_SW_CONFIG*/"

@@ -1,8 +1,7 @@
 """Runs inside Pyodide, in the module worker of tests/browser/test_core_in_browser.py (which ships
 this file to the browser); CPython's pytest never imports it (no ``test_`` prefix).
 
-    install(url, names, fallback_py)
-                          the full-stdlib fallback of qmas-worker.js, its own FALLBACK_PY source
+    install(url, names)   the worker's full-stdlib fallback, the bundle's own qmas_full_stdlib
                           (a stdlib module the bundle left out is found in Pyodide's full
                           python_stdlib.zip, fetched once), made to record who caused each
                           miss; and a watch on every import statement. ``names``: the
@@ -71,7 +70,7 @@ def responsible(chain: list) -> str:
 
 
 def attributed(finder):
-    """The worker's own finder (qmas-worker.js's FALLBACK_PY, run as is by install), made to
+    """The worker's own finder (the bundle's qmas_full_stdlib, installed as the worker does), made to
     record, for each module it finds, who caused the fetch (in ``records``)."""
     base = type(finder)
 
@@ -132,14 +131,13 @@ class ImportWatch:
 HOOKS = {ImportWatch.__call__.__code__, ImportWatch._check.__code__}
 
 
-def install(url: str, names: str, fallback_py: str) -> None:
-    """qmas-worker.js's fallback finder (``fallback_py``: its FALLBACK_PY source, run as the
-    worker runs it: it puts the finder at the end of sys.meta_path), with attribution, and
-    the watch."""
+def install(url: str, names: str) -> None:
+    """The worker's fallback finder (qmas_full_stdlib.install, as the worker calls it: it puts
+    the finder at the end of sys.meta_path), with attribution, and the watch."""
     global FINDER, WATCH
-    scope = {"URL": url, "NAMES": names.split()}
-    exec(compile(fallback_py, "qmas-worker.js FALLBACK_PY", "exec"), scope)
-    FINDER = attributed(scope["finder"])
+    import qmas_full_stdlib  # from the bundle, as in the worker
+
+    FINDER = attributed(qmas_full_stdlib.install(url, names.split()))
     WATCH = ImportWatch(FINDER)
     builtins.__import__ = WATCH
 

@@ -10,10 +10,10 @@ next to the built site) boots Pyodide exactly as qmas-worker.js does: the manife
 from the manifest, ``indexURL`` the runtime folder. It then runs core_in_browser_harness.py in
 Pyodide, which
 
-1. runs the worker's own full-stdlib fallback finder (FALLBACK_PY, taken from the served
-   qmas-worker.js: a stdlib module the bundle left out is found in Pyodide's full
-   python_stdlib.zip), made to record for every module it finds which module's import caused
-   it, and a watch on import statements;
+1. installs the worker's own full-stdlib fallback finder (the bundle's qmas_full_stdlib: a
+   stdlib module the bundle left out is found in Pyodide's full python_stdlib.zip), made to
+   record for every module it finds which module's import caused it, and a watch on import
+   statements;
 2. imports all of qmas_core from the bundle before anything else is imported;
 3. unpacks pytest, hypothesis and their dependencies (pure Python, zipped from this CPython's
    site-packages: nothing is downloaded) and the project's tests, and runs
@@ -168,11 +168,8 @@ async function run({ site, mode, pytestArgs, coreModules }) {
   pyodide.runPython("import sys; sys.path.insert(0, '/tmp/qmas-harness')");
   const harness = pyodide.pyimport("core_in_browser_harness");
   const fullURL = new URL(manifest.pyodide.dir + manifest.stdlib.full, PY_URL).href;
-  // The worker's own fallback finder, from the served qmas-worker.js.
-  const workerSource = new TextDecoder().decode(await bytesOf(new URL("assets/javascripts/qmas-worker.js", site).href));
-  const fallback = /const FALLBACK_PY = `([^`]*)`;/.exec(workerSource);
-  if (!fallback) throw new Error("qmas-worker.js has no FALLBACK_PY");
-  harness.install(fullURL, manifest.stdlib.names.join(" "), fallback[1]);
+  // The worker's own fallback finder: the bundle's qmas_full_stdlib.
+  harness.install(fullURL, manifest.stdlib.names.join(" "));
   harness.import_core(coreModules.join(","));
   mark("core");
   let exitCode = null;

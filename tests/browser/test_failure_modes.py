@@ -147,10 +147,10 @@ def test_missing_or_damaged_runtime_files_give_a_clear_message(page, served_site
             pytest.skip("no bundle in this build")
         body = _truncated(site_dir, "assets/py/" + manifest["bundle"]["file"], 1000)
         page.route("**/" + manifest["bundle"]["file"], lambda route: route.fulfill(body=body, content_type="application/zip"))
-        words = manifest["bundle"]["file"] + " is damaged"
+        words = manifest["bundle"]["file"] + " could not be loaded: it is damaged"
     else:
         page.route("**/pyodide.mjs", lambda route: route.fulfill(status=404, body="not here"))
-        words = "pyodide.mjs"
+        words = "pyodide.mjs could not be loaded: HTTP 404"
     prepare(page)
     page.goto(calculator_url(served_site))
     expect(problem(page)).to_contain_text(lead(strings("en")["error_fatal"]), timeout=READY_TIMEOUT)

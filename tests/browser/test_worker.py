@@ -5,7 +5,7 @@ bundle in it; skips otherwise. Without MkDocs, this builds one:
 
     python -m site_scripts.pyodide_files --site-dir site
     python -m site_scripts.wheel --site-dir site
-    mkdir -p site/assets/javascripts && cp overrides/assets/javascripts/qmas-worker.js site/assets/javascripts/
+    mkdir -p site/assets/javascripts && cp -r overrides/assets/javascripts/qmas-worker* site/assets/javascripts/
 
 Each reply from the browser is compared with what qmas_core returns under CPython from the
 same wheel (unpacked, as Pyodide would install it), so the test holds for whatever the core
@@ -246,6 +246,15 @@ def test_a_module_missing_from_the_bundle_comes_from_the_full_stdlib(page, page_
     assert page_log.problems() == []
 
 
+def test_a_damaged_full_stdlib_is_refused_with_its_name(page, served_site, worker_site, manifest):
+    serve_bundle_without(page, worker_site, manifest, "tomllib/")
+    full = runtime_url(served_site, manifest, manifest["stdlib"]["full"])
+    page.route(full, lambda route: route.fulfill(body=b"PK\x03\x04 not the whole file", content_type="application/zip"))
+    page.goto(served_site + PROBE)
+    expect(page.locator("#status")).to_contain_text("fatal:", timeout=LOAD_TIMEOUT_MS)
+    expect(page.locator("#status")).to_contain_text(f"{manifest['stdlib']['full']} is damaged")
+
+
 SPLIT = """async (requests) => {
   // A worker of our own, to see every reply (the probe keeps only the first per id).
   const worker = new Worker(qmasProbe.workerURL, {type: "module"});
@@ -301,3 +310,53 @@ def test_a_runtime_that_cannot_load_reports_fatal(page, served_site, worker_site
         "() => qmasProbe.assess({answers: {}, edition: 'points-245', lang: 'en'})"
     )
     assert reply["type"] == "fatal" and reply["id"] == 1, reply
+
+
+PROGRESS = """async () => {
+  // A worker of our own, to see every message from the start.
+  const worker = new Worker(qmasProbe.workerURL, {type: "module"});
+  const t0 = performance.now();
+  const messages = [];
+  await new Promise((resolve) => {
+    worker.onmessage = (event) => {
+      messages.push({...event.data, at: performance.now() - t0});
+      if (event.data.type === "ready" || event.data.type === "fatal") resolve();
+    };
+  });
+  worker.terminate();
+  return messages;
+}"""
+
+
+def test_start_up_reports_bytes_received_of_the_total(page, served_site, worker_site, manifest):
+    open_probe(page, served_site)
+    messages = page.evaluate(PROGRESS)
+    assert messages[-1]["type"] == "ready", messages[-1]
+    progress = [m for m in messages if m["type"] == "progress"]
+    assert [m["stage"] for m in progress if m["stage"] != "downloading"] == ["manifest", "fetched", "pyodide", "core"]
+    files = manifest["pyodide"]["files"]
+    total = manifest["bundle"]["size"] + sum(files[n]["size"] for n in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"))
+    downloading = [m for m in progress if m["stage"] == "downloading"]
+    assert downloading, progress
+    assert all(m["total"] == total for m in downloading)
+    received = [m["received"] for m in downloading]
+    assert received == sorted(received) and 0 < received[0] and received[-1] == total, received
+    # Not every chunk: at most one message per 100 ms, plus the one when all has arrived.
+    elapsed = downloading[-1]["at"] - downloading[0]["at"]
+    assert len(downloading) <= elapsed / 100 + 2, (len(downloading), elapsed)
+
+
+def test_the_snapshot_reference_does_not_change_with_the_day(monkeypatch):
+    """The bundled qmas_warm_up in CPython: its reference answer is the one the warm-up ends
+    with, and carries no trace of today (a snapshot made today must pass its check tomorrow)."""
+    import datetime
+
+    monkeypatch.syspath_prepend(str(ROOT / "site_scripts" / "bundled"))
+    import qmas_warm_up
+
+    reference = qmas_warm_up.reference_answer()
+    assert qmas_warm_up.warm_up() == reference
+    assert json.loads(reference)["result"]["total"] is not None
+    today = datetime.date.today()
+    if today != qmas_warm_up.DAY:
+        assert today.isoformat() not in reference
