@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from . import formats
+from .answers import question
 from .load import rules, text
 from .names import country_name, language_name
 
@@ -20,8 +22,9 @@ def check(rule: dict, p, lang: str) -> tuple[bool | None, str]:
         if value is None:
             return None, ""
         met = value >= limit if test == "at_least" else value <= limit
-        shown = f"{value:,.0f}" if limit >= 1000 else f"{value:g}"
-        return met, say(test if met else test + "_fail", value=shown, limit=f"{limit:,}")
+        unit = question(rule["key"]).get("unit", "count")
+        return met, say(test if met else test + "_fail", value=formats.quantity(value, unit, lang),
+                        limit=formats.quantity(limit, unit, lang))
     if test == "is_true":
         if value is None:
             return None, ""

@@ -61,8 +61,13 @@ class Page:
             lang=self.lang, t=self.strings(), tr=self.tr, sp=" " if self.lang == "en" else "", day=self.day, **context)
 
     def day(self, value) -> str:
-        """A date in words in the page's language (never ISO in text); "" for none."""
-        return formats.date(value, self.lang) if value else ""
+        """A date in words in the page's language (never ISO in text); "" for none. Some data
+        dates are a year only ("2021"): that year, with 年 in Chinese."""
+        if not value:
+            return ""
+        if re.fullmatch(r"\d{4}", str(value)):
+            return str(value) if self.lang == "en" else f"{value}年"
+        return formats.date(value, self.lang)
 
 
 _strings: dict = {}
@@ -305,7 +310,8 @@ def calculator_context(lang: str) -> dict:
 def build_calculator(args, p: Page):
     _no_args(args, "calculator")
     return p.loose_env.get_template(CALCULATOR_TEMPLATE).render(
-        **calculator_context(p.lang), base_url=get_relative_url(".", p.page.url), page=p.page, config=p.config)
+        **calculator_context(p.lang), base_url=get_relative_url(".", p.page.url), page=p.page, config=p.config,
+        day=p.day)
 
 
 BUILDERS = {
