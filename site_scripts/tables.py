@@ -87,9 +87,16 @@ def _sources(ids, lang: str) -> list[dict]:
         raise MarkerError(f"unknown source id {error}") from None
 
 
-def _link(url: str) -> dict:
+# The Immigration Department publishes each page in English, Traditional and Simplified Chinese,
+# under these folders: a Chinese page links the page in its own language.
+IMMD_FOLDERS = {"en": "/eng/", "zh-Hant": "/hkt/", "zh-Hans": "/hks/"}
+
+
+def _link(url: str, lang: str = "en") -> dict:
     """A cited URL (Talent List data): its host as the link text, and whether it is official."""
     host = (urlparse(url).hostname or url).removeprefix("www.")
+    if host == "immd.gov.hk":
+        url = url.replace(IMMD_FOLDERS["en"], IMMD_FOLDERS[lang], 1)
     return {"url": url, "host": host, "official": host.endswith(".gov.hk") or host == "gov.hk"}
 
 
@@ -172,7 +179,7 @@ def points_245_factors(p: Page) -> list[dict]:
             raise MarkerError(f"factor {f['id']!r} has no macro in overrides/{FACTOR_ROWS}")
         out.append({"description": "", **f, "counting": p.t(f"counting_{f['id']}"), "rows": macro(f),
                     "notes": [v for k, v in f.items() if k.endswith("_note") and v],
-                    "sources": _sources(f["sources"], p.lang), "list_versions": f.get("list_versions", [])})
+                    "sources": _sources(f["sources"], p.lang), "list_versions": [p.day(v) for v in f.get("list_versions", [])]})
     return out
 
 
@@ -239,7 +246,7 @@ def talent_list_version(p: Page, version_id: str) -> dict:
         for prof in s["professions"]:
             evidence = prof.get("evidence") or []
             professions.append({**dict.fromkeys(PROFESSION_KEYS), **prof,
-                                "evidence": [_link(u) for u in ([evidence] if isinstance(evidence, str) else evidence)],
+                                "evidence": [_link(u, p.lang) for u in ([evidence] if isinstance(evidence, str) else evidence)],
                                 "name": talent_list.name(prof, p.lang),
                                 "zh_hans": talent_list.name(prof, "zh-Hans") if prof.get("zh_hant") else None})
         segments.append({"id": s["id"], "en": s["en"], "zh_hant": s.get("zh_hant"),
@@ -253,7 +260,7 @@ def talent_list_version(p: Page, version_id: str) -> dict:
         "notes": [n for n in (v.get("version_note"), v.get("effective_note"), v.get("note")) if n],
         "shown": shown, "official_total": v["expected_count"], "missing": v["expected_count"] - shown,
         "newest": version_id == talent_list.newest()["version"], "segments": segments,
-        "sources": [_link(u) for u in v["sources"]],
+        "sources": [_link(u, p.lang) for u in v["sources"]],
     }
 
 

@@ -28,6 +28,8 @@ import qmas_core  # noqa: E402
 from qmas_core import load, talent_list  # noqa: E402
 from tests.conftest import golden_cases  # noqa: E402
 from tests.core.test_translations import FORBIDDEN, problems  # noqa: E402
+from tests.browser.chinese_text import own_language_text  # noqa: E402
+from tests.core.test_chinese_usage import usage_problems  # noqa: E402
 
 DOCS = ROOT / "docs"
 LANGS = {"en": "", "zh-Hant": "zh-Hant/", "zh-Hans": "zh-Hans/"}
@@ -217,6 +219,23 @@ def test_generated_tables_speak_the_page_language(site_dir, lang):
                 assert words not in cells, (lang, words)
 
 
+@pytest.mark.parametrize("lang", CHINESE)
+def test_chinese_pages_in_their_regions_usage(site_dir, lang):
+    """Every built Chinese page, in its own words: the region's forms and script, no ISO date, no
+    ASCII colon or semicolon between Chinese words, 「」 quotes; ImmD linked in the page's language."""
+    found = {}
+    for index in sorted((site_dir / LANGS[lang]).rglob("index.html")):
+        where = index.relative_to(site_dir).as_posix()
+        if where.startswith((f"{lang}/search/", f"{lang}/assets/")):
+            continue
+        html = index.read_text("utf-8")
+        wrong = usage_problems(own_language_text(html, lang), lang)
+        wrong += [f"English ImmD page {u}" for u in re.findall(r'href="(https?://www\.immd\.gov\.hk/eng/[^"]*)"', html)]
+        if wrong:
+            found[where] = wrong
+    assert found == {}
+
+
 # --------------------------------------------------------------------------- in the browser
 
 
@@ -326,3 +345,10 @@ def test_search_finds_words_in_each_language(page, served_site, lang, query, pag
     assert not any(f"{served_site}{p}" in h for h in hrefs for p in others), hrefs
     if lang != "en":
         assert not any(re.match(rf"{re.escape(served_site)}(?!zh-)", h) for h in hrefs), hrefs
+
+
+def test_own_language_text_leaves_out_other_languages_and_code():
+    html = ('<html lang="zh-Hans"><body><p>申请<span lang="zh-Hant">申請</span><code>2024-11-01</code>'
+            '<br>记录<script>var a = "紀錄";</script><a class="md-select__link" hreflang="zh-Hant">繁體中文</a></p>')
+    assert own_language_text(html, "zh-Hans") == "申请 记录"
+    assert usage_problems(own_language_text(html.replace("记录", "纪录"), "zh-Hans"), "zh-Hans")
