@@ -229,6 +229,26 @@ def build_achievement(args, p: Page):
                     pass_note=p.text(data.get("pass_note")), sources=_sources(data["sources"], p.lang))
 
 
+def _data_text(value: str | None, lang: str) -> dict | None:
+    """A note of the Talent List data in the page's language (talent-list-zh.toml), with the
+    language it is in: {text, lang}; English where no translation exists."""
+    if not value:
+        return None
+    if lang != "en":
+        for entry in load.rules("talent-list-zh")["notes"]:
+            if entry["en"] == value:
+                return {"text": entry[lang], "lang": lang}
+    return {"text": value, "lang": "en"}
+
+
+def _segment_name(segment: dict, lang: str) -> str:
+    """A segment's official name in `lang` where confirmed, else English; the 2018/2021 lists'
+    pseudo-segment is this site's own words, translated."""
+    if segment["id"] == "unsegmented":
+        return _data_text(segment["en"], lang)["text"]
+    return talent_list.name(segment, lang)
+
+
 # The profession fields the template may read (absent ones are None there).
 PROFESSION_KEYS = ("id", "en", "zh_hant", "zh_hans", "added", "added_note", "en_note", "zh_hant_note",
                    "zh_hant_source", "spec", "evidence", "sector_2018_proposal_zh")
@@ -245,19 +265,22 @@ def talent_list_version(p: Page, version_id: str) -> dict:
         professions = []
         for prof in s["professions"]:
             evidence = prof.get("evidence") or []
-            professions.append({**dict.fromkeys(PROFESSION_KEYS), **prof,
+            notes = {k: _data_text(prof.get(k), p.lang) for k in ("spec", "en_note", "added_note", "zh_hant_note", "zh_hant_source")}
+            professions.append({**dict.fromkeys(PROFESSION_KEYS), **prof, **notes,
                                 "evidence": [_link(u, p.lang) for u in ([evidence] if isinstance(evidence, str) else evidence)],
                                 "name": talent_list.name(prof, p.lang),
                                 "zh_hans": talent_list.name(prof, "zh-Hans") if prof.get("zh_hant") else None})
+        # The pseudo-segment's name is this site's words, not an official name: translated.
+        own_words = s["id"] == "unsegmented" and p.lang != "en"
         segments.append({"id": s["id"], "en": s["en"], "zh_hant": s.get("zh_hant"),
-                         "name": talent_list.name(s, p.lang), "expected_count": s.get("expected_count"),
-                         "notes": [n for n in (s.get("note"), s.get("segment_note")) if n],
+                         "name": _segment_name(s, p.lang), "own_words": own_words, "expected_count": s.get("expected_count"),
+                         "notes": [_data_text(n, p.lang) for n in (s.get("note"), s.get("segment_note")) if n],
                          "professions": professions})
     shown = sum(len(s["professions"]) for s in segments)
     return {
         "version": version_id, "slug": re.sub(r"[^a-z0-9]+", "-", version_id.lower()),
         "effective_from": v.get("effective_from"), "announced": v.get("announced"),
-        "notes": [n for n in (v.get("version_note"), v.get("effective_note"), v.get("note")) if n],
+        "notes": [_data_text(n, p.lang) for n in (v.get("version_note"), v.get("effective_note"), v.get("note")) if n],
         "shown": shown, "official_total": v["expected_count"], "missing": v["expected_count"] - shown,
         "newest": version_id == talent_list.newest()["version"], "segments": segments,
         "sources": [_link(u, p.lang) for u in v["sources"]],
@@ -294,7 +317,7 @@ def calculator_context(lang: str) -> dict:
     factor = next(f for f in load.rules("points-245")["factors"] if f["id"] == "talent_list")
     talent_versions = [
         {"version": v["version"], "effective_from": v.get("effective_from"),
-         "segments": [{"id": s["id"], "name": talent_list.name(s, lang),
+         "segments": [{"id": s["id"], "name": _segment_name(s, lang),
                        "professions": [{"id": prof["id"], "name": talent_list.name(prof, lang)}
                                        for prof in s["professions"]]}
                       for s in v["segments"]]}

@@ -352,3 +352,18 @@ def test_own_language_text_leaves_out_other_languages_and_code():
             '<br>记录<script>var a = "紀錄";</script><a class="md-select__link" hreflang="zh-Hant">繁體中文</a></p>')
     assert own_language_text(html, "zh-Hans") == "申请 记录"
     assert usage_problems(own_language_text(html.replace("记录", "纪录"), "zh-Hans"), "zh-Hans")
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_talent_list_page_speaks_chinese(site_dir, lang):
+    """Every note and detail translated; English only in names marked lang="en" (beside a Chinese
+    name, or marked as having no confirmed Chinese name)."""
+    html = article(built(site_dir, lang, "talent-list/"))
+    # English quoted as such (「…」, a name with no official Chinese form) and addresses aside.
+    text = re.sub(r"「[^」]*」", "", own_language_text(html, lang))
+    text = re.sub(r"[\w./-]+\.(?:com|org|hk|html)\b", "", text)
+    assert not re.findall(r"[A-Za-z]+(?:[ ,()/-]+[A-Za-z]+){2,}", text)
+    marked = load.text(tomllib.loads((ROOT / "site_scripts" / "site_strings.toml").read_text("utf-8"))
+                       ["strings"]["tl_no_chinese_name"], lang)
+    assert marked in html
+    assert "not segmented" not in html
