@@ -322,6 +322,34 @@ def test_language_switch_keeps_the_page_and_the_answers(page, page_log, served_s
     assert page_log.problems() == []
 
 
+# The same word in each script: on either Chinese site, both find the same pages.
+CROSS_SCRIPT = [("人才清單", "人才清单"), ("優才", "优才"), ("申請", "申请"), ("受養人", "受养人"),
+                ("評核", "评核"), ("粵語", "粤语"), ("居留權", "居留权")]
+
+
+def _search_pages(page, served_site, lang: str, query: str) -> set[str]:
+    """The pages (without anchors) Material's search lists for `query` on the `lang` site."""
+    from playwright.sync_api import expect
+    page.goto(f"{served_site}{LANGS[lang]}eligibility/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    page.keyboard.press("End")  # Material reads the query on keyup
+    results = page.locator(".md-search-result__item > a")
+    expect(results.first).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(300)  # the list settles after the first result
+    return {results.nth(i).get_attribute("href").split("#")[0].split("?")[0] for i in range(results.count())}
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+@pytest.mark.parametrize("traditional, simplified", CROSS_SCRIPT)
+def test_search_finds_the_same_pages_in_either_script(page, served_site, lang, traditional, simplified):
+    own, other = (traditional, simplified) if lang == "zh-Hant" else (simplified, traditional)
+    expected = _search_pages(page, served_site, lang, own)
+    assert expected and all(h.startswith(f"{served_site}{LANGS[lang]}") for h in expected), expected
+    assert _search_pages(page, served_site, lang, other) == expected
+
+
 @pytest.mark.parametrize("lang, query, page_path", [
     ("zh-Hant", "人才清單", "talent-list/"),
     ("zh-Hant", "年齡", "general-points-test/"),
