@@ -395,3 +395,24 @@ def test_talent_list_page_speaks_chinese(site_dir, lang):
                        ["strings"]["tl_no_chinese_name"], lang)
     assert marked in html
     assert "not segmented" not in html
+
+
+TABLE_FIT = """() => [...document.querySelectorAll('.qmas-generated table')].map(t => ({
+  table: t.dataset.qmasTable,
+  cut: t.getBoundingClientRect().right > document.documentElement.clientWidth + 1 || t.scrollWidth > t.clientWidth + 1,
+  broken: [...t.querySelectorAll('code')].filter(c => c.getClientRects().length > 1).map(c => c.textContent),
+}))"""
+
+
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_generated_tables_fit_360_px(page, served_site, lang):
+    """At 360 px no generated table cuts off a column (each row reads as a card) and no edition
+    id breaks inside itself."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    seen = 0
+    for path in ("", "general-points-test/", "eligibility/", "sources/", "achievement-based-test/"):
+        page.goto(f"{served_site}{LANGS[lang]}{path}")
+        tables = page.evaluate(TABLE_FIT)
+        seen += len(tables)
+        assert [t for t in tables if t["cut"] or t["broken"]] == [], path
+    assert seen >= 6
