@@ -38,7 +38,7 @@ def check(rule: dict, p, lang: str) -> tuple[bool | None, str]:
     if test == "languages_at_least":
         if value is None:
             return None, ""
-        names = ", ".join(language_name(n, lang) for n in value) or "-"
+        names = say("list_separator").join(language_name(n, lang) for n in value) or "-"
         return len(value) >= limit, say("languages_count", count=len(value), names=names)
     if test in ("has_language", "has_any_language"):
         if value is None:

@@ -27,7 +27,7 @@ NOT_HONG_KONG = ["身份", "視頻", "打印", "默認", "信息", "登錄", "�
 OTHER_REGION = {"zh-Hans": NOT_MAINLAND, "zh-Hant": NOT_HONG_KONG}
 HAN = r"[\u3400-\u9fff]"
 ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
-ASCII_BETWEEN_HAN = re.compile(rf"{HAN}\s*[:;]\s*{HAN}")
+ASCII_BETWEEN_HAN = re.compile(rf"{HAN}\s*[:;,]\s*{HAN}")
 # Characters shared by both scripts that OpenCC would still convert in one direction.
 SHARED = set("著准")
 
@@ -137,6 +137,7 @@ def test_core_output_in_its_regions_usage(case, lang):
     ("生效日期2024-11-01", "zh-Hant", "ISO date"),
     ("國籍: 阿富汗", "zh-Hant", "ASCII punctuation"),
     ("甲; 乙", "zh-Hans", "ASCII punctuation"),
+    ("中文, 英文", "zh-Hant", "ASCII punctuation"),
     ("选“是”", "zh-Hans", "quotes"),
 ])
 def test_the_lint_finds_each_problem(text, lang, problem):
