@@ -1,5 +1,5 @@
-"""MkDocs hook: replaces each `<!-- qmas:NAME ARG ... -->` marker of a page with its table
-(site_scripts/tables.py); an unknown or unterminated marker fails the build."""
+"""MkDocs hook: replaces each `<!-- qmas:NAME ARG ... -->` marker of a page with its HTML (the
+rule tables, the calculator's form); an unknown or unterminated marker fails the build."""
 
 from __future__ import annotations
 
@@ -15,8 +15,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `mkdocs build` does not put the project on sys.path
     sys.path.insert(0, str(ROOT))
 
-from site_scripts import i18n, tables  # noqa: E402
+from site_scripts import calculator_form, i18n, tables  # noqa: E402
 
+BUILDERS = {
+    "editions": tables.build_editions,
+    "prerequisites": tables.build_prerequisites,
+    "points-245": tables.build_points_245,
+    "criteria-2024": tables.build_criteria_2024,
+    "achievement": tables.build_achievement,
+    "talent-list": tables.build_talent_list,
+    "sources": tables.build_sources,
+    "answer-keys": tables.build_answer_keys,
+    "calculator": calculator_form.build_calculator,
+}
 MARKER = re.compile(r"<!--\s*qmas:(?P<name>[^\s>]*)(?P<args>.*?)-->", re.DOTALL)
 UNCLOSED = re.compile(r"<!--\s*qmas:")
 
@@ -41,11 +52,11 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
     def replace(match: re.Match) -> str:
         name, args = match["name"], match["args"].split()
-        builder = tables.BUILDERS.get(name)
+        builder = BUILDERS.get(name)
         if builder is None:
             raise PluginError(
                 f"{page.file.src_uri}: unknown marker <!-- qmas:{name} -->"
-                f" (known: {', '.join(sorted(tables.BUILDERS))})"
+                f" (known: {', '.join(sorted(BUILDERS))})"
             )
         try:
             html = builder(args, context)

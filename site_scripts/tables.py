@@ -4,7 +4,7 @@ templates in overrides/partials/qmas/, in the page's language."""
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -16,14 +16,12 @@ from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 import qmas_core
-from qmas_core import formats, load, talent_list, universities
+from qmas_core import formats, load, talent_list
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = "partials/qmas/"
 FACTOR_ROWS = TEMPLATES + "points-245-factors.html"
-CALCULATOR_TEMPLATE = TEMPLATES + "calculator.html"
 SITE_STRINGS = HERE / "site_strings.toml"
-CALCULATOR_STRINGS = HERE / "calculator_strings.toml"
 
 
 class MarkerError(ValueError):
@@ -70,14 +68,11 @@ class Page:
         return formats.date(value, self.lang)
 
 
-_strings: dict = {}
-
-
+@functools.cache
 def site_strings(lang: str) -> dict[str, str]:
     """The tables' own words (site_strings.toml) in one language."""
-    if not _strings:
-        _strings.update(tomllib.loads(SITE_STRINGS.read_text("utf-8"))["strings"])
-    return {key: load.text(value, lang) for key, value in _strings.items()}
+    strings = tomllib.loads(SITE_STRINGS.read_text("utf-8"))["strings"]
+    return {key: load.text(value, lang) for key, value in strings.items()}
 
 
 def _sources(ids, lang: str) -> list[dict]:
@@ -100,7 +95,7 @@ def _link(url: str, lang: str = "en") -> dict:
     return {"url": url, "host": host, "official": host.endswith(".gov.hk") or host == "gov.hk"}
 
 
-def _no_args(args, name):
+def no_args(args, name):
     if args:
         raise MarkerError(f"qmas:{name} takes no arguments, got {' '.join(args)}")
 
@@ -136,7 +131,7 @@ def _page_url(target: str, p: Page) -> str:
 
 
 def build_editions(args, p: Page):
-    _no_args(args, "editions")
+    no_args(args, "editions")
     rows = []
     for e in qmas_core.editions(p.lang, p.today):
         data = load.rules(e["id"])
@@ -198,7 +193,7 @@ def build_points_245(args, p: Page):
 
 
 def build_criteria_2024(args, p: Page):
-    _no_args(args, "criteria-2024")
+    no_args(args, "criteria-2024")
     data = load.rules("criteria-2024")
     by_key = {c["key"]: c["number"] for c in data["criteria"]}
     # The page's language; beside it, the official Simplified wording (on zh-Hans pages the
@@ -218,7 +213,7 @@ def build_criteria_2024(args, p: Page):
 
 
 def build_achievement(args, p: Page):
-    _no_args(args, "achievement")
+    no_args(args, "achievement")
     data = load.rules("achievement")
     rows = [{"id": c["id"], "label": p.text(c["label"]), "note": p.text(c.get("note")),
              "sources": _sources(c["sources"], p.lang)} for c in data["criteria"]]
@@ -241,7 +236,7 @@ def _data_text(value: str | None, lang: str) -> dict | None:
     return {"text": value, "lang": "en"}
 
 
-def _segment_name(segment: dict, lang: str) -> str:
+def segment_name(segment: dict, lang: str) -> str:
     """A segment's official name in `lang` where confirmed, else English; the 2018/2021 lists'
     pseudo-segment is this site's own words, translated."""
     if segment["id"] == "unsegmented":
@@ -273,7 +268,7 @@ def talent_list_version(p: Page, version_id: str) -> dict:
         # The pseudo-segment's name is this site's words, not an official name: translated.
         own_words = s["id"] == "unsegmented" and p.lang != "en"
         segments.append({"id": s["id"], "en": s["en"], "zh_hant": s.get("zh_hant"),
-                         "name": _segment_name(s, p.lang), "own_words": own_words, "expected_count": s.get("expected_count"),
+                         "name": segment_name(s, p.lang), "own_words": own_words, "expected_count": s.get("expected_count"),
                          "notes": [_data_text(n, p.lang) for n in (s.get("note"), s.get("segment_note")) if n],
                          "professions": professions})
     shown = sum(len(s["professions"]) for s in segments)
@@ -296,7 +291,7 @@ def build_talent_list(args, p: Page):
 
 
 def build_sources(args, p: Page):
-    _no_args(args, "sources")
+    no_args(args, "sources")
     rows = [{**load.source(source_id, p.lang), "fallback": p.text(entry.get("fallback")) if p.lang != "en" else None,
              "kind_label": p.t(f"kind_{entry['kind']}")}
             for source_id, entry in load.rules("sources").items()]
@@ -305,53 +300,5 @@ def build_sources(args, p: Page):
 
 def build_answer_keys(args, p: Page):
     """The deep-link vocabulary: every answer key, what it takes, and the tests that use it."""
-    _no_args(args, "answer-keys")
+    no_args(args, "answer-keys")
     return p.render("answer-keys.html", questions=qmas_core.questions(p.lang))
-
-
-def calculator_context(lang: str) -> dict:
-    """What overrides/partials/qmas/calculator.html is rendered with."""
-    questions = qmas_core.questions(lang)
-    strings = tomllib.loads(CALCULATOR_STRINGS.read_text("utf-8"))["strings"]
-    ui = {key: load.text(value, lang) for key, value in strings.items()}
-    factor = next(f for f in load.rules("points-245")["factors"] if f["id"] == "talent_list")
-    talent_versions = [
-        {"version": v["version"], "effective_from": v.get("effective_from"),
-         "segments": [{"id": s["id"], "name": _segment_name(s, lang),
-                       "professions": [{"id": prof["id"], "name": talent_list.name(prof, lang)}
-                                       for prof in s["professions"]]}
-                      for s in v["segments"]]}
-        for v in talent_list.versions() if v["version"] in factor["list_versions"]
-    ]
-    return {
-        "questions": questions,
-        "editions": qmas_core.editions(lang),
-        "default_edition": qmas_core.edition_for(),
-        "groups": list(dict.fromkeys((q["group"], q["group_label"]) for q in questions)),
-        "ui": ui,
-        # For a <script type="application/json"> block: "<" escaped so no "</script>" can end it.
-        "ui_json": Markup(json.dumps(ui, ensure_ascii=False).replace("<", "\\u003c")),
-        "talent_versions": talent_versions,
-        "universities": universities.list_info(),
-        "lang": lang,
-    }
-
-
-def build_calculator(args, p: Page):
-    _no_args(args, "calculator")
-    return p.loose_env.get_template(CALCULATOR_TEMPLATE).render(
-        **calculator_context(p.lang), base_url=get_relative_url(".", p.page.url), page=p.page, config=p.config,
-        day=p.day)
-
-
-BUILDERS = {
-    "editions": build_editions,
-    "prerequisites": build_prerequisites,
-    "points-245": build_points_245,
-    "criteria-2024": build_criteria_2024,
-    "achievement": build_achievement,
-    "talent-list": build_talent_list,
-    "sources": build_sources,
-    "calculator": build_calculator,
-    "answer-keys": build_answer_keys,
-}
