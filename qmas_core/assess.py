@@ -7,7 +7,7 @@ import datetime as dt
 
 from . import achievement, criteria_2024, formats, names, points_245, prerequisites
 from .answers import InvalidAnswers, Message, Profile, age_on, localized, next_birthday, question, questions, validate
-from .editions import all_editions, edition_for, get as get_edition
+from .editions import all_editions, edition_for, effective_text, get as get_edition
 from .load import LANGUAGES, message, rules, source, text
 
 AUTO = "auto"
@@ -60,14 +60,6 @@ def _said_date(iso: str) -> dict:
 
 def _say(key: str, lang: str, **fields) -> str:
     return message(rules("results"), key, lang, **fields)
-
-
-def effective_text(meta: dict, lang: str) -> str:
-    """An edition's dates in words: "1 January 2023 to 31 October 2024", "from 1 November 2024"."""
-    start = formats.date(meta["effective_from"], lang)
-    if meta.get("effective_to"):
-        return _say("effective_range", lang, **{"from": start, "to": formats.date(meta["effective_to"], lang)})
-    return _say("effective_from", lang, **{"from": start})
 
 
 def total_text(edition: str, total: int, lang: str) -> str:
@@ -219,6 +211,8 @@ def assess_profile(p: Profile, edition: str, lang: str, today: dt.date) -> dict:
         "test": meta["test"],
         "assessed_on": on.isoformat(),
         "assessed_on_text": formats.date(on, lang),
+        "checked_on": today.isoformat(),
+        "checked_on_text": formats.date(today, lang),
         "effective_text": effective_text(meta, lang),
         "total_text": total_text(edition, now["total"], lang),
     }

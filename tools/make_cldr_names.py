@@ -1,6 +1,6 @@
 """Write qmas_core/rules/cldr-names.json: the names of languages and countries in English,
 Traditional Chinese (Hong Kong) and Simplified Chinese, from the Unicode CLDR data shipped with
-Babel. Run after upgrading Babel: `python -m tools.make_cldr_names`; tests/core/test_names.py
+Babel. Run after upgrading Babel: `python -m tools.make_cldr_names`; tests/tools/test_make_cldr_names.py
 checks that the committed file is what this writes."""
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ def strings(value):
 # Keys whose values are data, not sentences (ids, dates, addresses, the answers themselves).
 DATA_KEYS = {"id", "edition", "key", "url", "copy", "answers", "assessed_on", "on", "effective_from", "effective_to",
              "assumed", "unanswered", "unsure", "value", "read", "kind", "unit", "test", "title_lang", "url_lang",
-             "revised", "changes_on", "lang", "added", "unmet_prerequisites"}
+             "revised", "changes_on", "lang", "added", "unmet_prerequisites", "checked_on"}
 
 
 def sentences(value):

@@ -19,7 +19,7 @@ def reason(result: dict, factor_id: str) -> str:
 @pytest.mark.parametrize("lang, age, work, income", [
     ("zh-Hant", "符合：35歲，不超過50歲。", "符合：8年，不少於5年。", "符合：港幣1,200,000元，不少於港幣1,000,000元。"),
     ("zh-Hans", "符合：35岁，不超过50岁。", "符合：8年，不少于5年。", "符合：港币1,200,000元，不少于港币1,000,000元。"),
-    ("en", "Met: age 35, at most age 50.", "Met: 8 years, at least 5 years.", "Met: HK$1,200,000, at least HK$1,000,000."),
+    ("en", "Met: 35 years old, at most 50 years old.", "Met: 8 years, at least 5 years.", "Met: HK$1,200,000, at least HK$1,000,000."),
 ])
 def test_limits_are_said_with_their_units(lang, age, work, income):
     result = qmas_core.assess(PASSING, "criteria-2024", lang)

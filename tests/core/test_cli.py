@@ -27,7 +27,7 @@ def test_json_output_is_the_contract(tmp_path, capsys):
 
 def test_bad_answers_exit_2_with_field_messages(tmp_path, capsys):
     assert main(["assess", write(tmp_path, {"age": -5})]) == 2
-    assert "age: must be between 0 and 120" in capsys.readouterr().err
+    assert "age: must be from 0 to 120 years old" in capsys.readouterr().err
 
 
 def test_unreadable_file(tmp_path):

@@ -37,6 +37,7 @@ def test_current_edition_and_today():
     today = dt.date(2026, 12, 7)
     result = qmas_core.assess({"age": 30, "work_years": 6}, today=today, lang="zh-Hant")
     assert result["edition"] == "criteria-2024" and result["assessed_on"] == "2026-12-07"
+    assert (result["checked_on"], result["checked_on_text"]) == ("2026-12-07", "2026年12月7日")
     assert result["effective_text"] == "2024年11月1日起"
     assert result["total_text"] == "符合12項準則中的2項（申請資格門檻為6項）"
 
@@ -94,7 +95,7 @@ def test_no_iso_date_in_any_sentence_the_core_makes(lang):
         elif isinstance(value, list):
             for v in value:
                 walk(v, key)
-        elif isinstance(value, str) and key not in ("on", "assessed_on", "effective_from", "effective_to", "url"):
+        elif isinstance(value, str) and key not in ("on", "assessed_on", "checked_on", "effective_from", "effective_to", "url"):
             texts.append(value)
     walk(out)
     assert [t for t in texts if ISO.search(t)] == []
@@ -109,3 +110,10 @@ def test_report_validates_once_and_reuses_the_result(monkeypatch):
     request = json.dumps({"answers": SHORT, "include": ["advice", "checklist", "compare"]})
     assert "result" in json.loads(qmas_core.assess_json(request))
     assert len(calls) == 1
+
+
+def test_editions_say_their_unit_and_dates_in_words():
+    rows = {e["id"]: e for e in qmas_core.editions("zh-Hans")}
+    assert rows["points-245"]["unit"] == "points" and rows["achievement"]["unit"] == "criteria"
+    assert rows["points-245"]["effective_text"] == "2023年1月1日至2024年10月31日"
+    assert rows["criteria-2024"]["effective_text"] == "2024年11月1日起"

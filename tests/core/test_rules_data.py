@@ -103,7 +103,7 @@ def test_talent_list_versions_match_shared_counts():
 # overrides/partials/qmas/). Any other key would be dropped without a word: a "notes" typed for
 # "note" would hide what the data says is unconfirmed.
 KNOWN_KEYS = {
-    "prerequisite": {"id", "key", "test", "value", "editions", "sources", "label", "note", "excluded", "missing",
+    "prerequisite": {"id", "key", "test", "value", "editions", "sources", "label", "note", "missing", "excluded",
                      "edition_notes"},
     "criteria-2024 criterion": {"id", "number", "area", "test", "key", "value", "requires", "sources",
                                 "label", "note", "wording"},
