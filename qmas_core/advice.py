@@ -123,6 +123,8 @@ def advise_profile(p: Profile, now: dict, lang: str) -> dict:
     def count(n: int) -> str:
         return formats.quantity(n, unit, lang)
 
+    threshold = text(rules("advice")["thresholds"][edition], lang)
+
     out = {"passed": now["passed"], "total": now["total"], "pass_mark": now["pass_mark"], "unit": unit,
            "margin": now["total"] - now["pass_mark"], "options": [], "candidates": [], "rests_on": [], "lead": None,
            "prerequisites": [r["label"] for r in now["prerequisites"] if not r["met"]]}
@@ -130,14 +132,17 @@ def advise_profile(p: Profile, now: dict, lang: str) -> dict:
         out["rests_on"] = [{"id": f["id"], "label": f["label"], "score": f["score"], "score_text": count(f["score"]),
                             "critical": now["total"] - f["score"] < now["pass_mark"]}
                            for f in now["factors"] if f["score"] > 0]
-        out["summary"] = _say("passes", lang, margin=count(out["margin"]), pass_mark=count(now["pass_mark"]))
+        out["summary"] = _say("passes" if out["margin"] else "exactly", lang, margin=count(out["margin"]),
+                              pass_mark=count(now["pass_mark"]), threshold=threshold)
     else:
         out["candidates"], out["options"] = _options(p, edition, lang, now)
-        out["summary"] = _say("short", lang, deficit=count(-out["margin"]), pass_mark=count(now["pass_mark"]))
+        out["summary"] = _say("short", lang, deficit=count(-out["margin"]), pass_mark=count(now["pass_mark"]),
+                              threshold=threshold)
         if out["candidates"]:
             out["lead"] = _result_say("lead_" + unit, lang, n=formats.number(-out["margin"]))
     if out["prerequisites"]:
-        out["summary"] += " " + _say("prerequisites_first", lang, names="; ".join(out["prerequisites"]))
+        gap = " " if lang == "en" else ""  # Chinese sentences follow each other without a space
+        out["summary"] += gap + _say("prerequisites_first", lang, names=_say("list_separator", lang).join(out["prerequisites"]))
     return out
 
 

@@ -63,10 +63,10 @@ def _say(key: str, lang: str, **fields) -> str:
 
 
 def total_text(edition: str, total: int, lang: str) -> str:
-    """"145 of 245 points (pass mark 80)", "符合12項準則中的7項（及格要求為6項）"."""
+    """"145 of 245 points (pass mark 80)", "符合12項準則中的7項（申請資格門檻為6項）"."""
     data = rules(edition)
     return _say("total_" + data["unit"], lang, total=formats.number(total), maximum=formats.number(data["maximum"]),
-                pass_mark=formats.number(data["pass_mark"]))
+                pass_mark=formats.number(data["pass_mark"]), threshold=text(rules("advice")["thresholds"][edition], lang))
 
 
 def _evaluate(p: Profile, edition: str, lang: str) -> dict:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from . import formats
+from .answers import question
 from .load import rules, text
 from .names import country_name, language_name
 
@@ -20,8 +22,9 @@ def check(rule: dict, p, lang: str) -> tuple[bool | None, str]:
         if value is None:
             return None, ""
         met = value >= limit if test == "at_least" else value <= limit
-        shown = f"{value:,.0f}" if limit >= 1000 else f"{value:g}"
-        return met, say(test if met else test + "_fail", value=shown, limit=f"{limit:,}")
+        unit = question(rule["key"]).get("unit", "count")
+        return met, say(test if met else test + "_fail", value=formats.quantity(value, unit, lang),
+                        limit=formats.quantity(limit, unit, lang))
     if test == "is_true":
         if value is None:
             return None, ""
@@ -35,7 +38,7 @@ def check(rule: dict, p, lang: str) -> tuple[bool | None, str]:
     if test == "languages_at_least":
         if value is None:
             return None, ""
-        names = ", ".join(language_name(n, lang) for n in value) or "-"
+        names = say("list_separator").join(language_name(n, lang) for n in value) or "-"
         return len(value) >= limit, say("languages_count", count=len(value), names=names)
     if test in ("has_language", "has_any_language"):
         if value is None:

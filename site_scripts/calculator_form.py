@@ -12,7 +12,7 @@ from mkdocs.utils import get_relative_url
 
 import qmas_core
 from qmas_core import load, talent_list, universities
-from site_scripts.tables import Page, no_args
+from site_scripts.tables import Page, no_args, segment_name
 
 TEMPLATE = "partials/qmas/calculator.html"
 STRINGS = Path(__file__).resolve().parent / "calculator_strings.toml"
@@ -26,7 +26,7 @@ def calculator_context(lang: str) -> dict:
     factor = next(f for f in load.rules("points-245")["factors"] if f["id"] == "talent_list")
     talent_versions = [
         {"version": v["version"], "effective_from": v.get("effective_from"),
-         "segments": [{"id": s["id"], "name": talent_list.name(s, lang),
+         "segments": [{"id": s["id"], "name": segment_name(s, lang),
                        "professions": [{"id": prof["id"], "name": talent_list.name(prof, lang)}
                                        for prof in s["professions"]]}
                       for s in v["segments"]]}
@@ -49,4 +49,5 @@ def calculator_context(lang: str) -> dict:
 def build_calculator(args, p: Page):
     no_args(args, "calculator")
     return p.loose_env.get_template(TEMPLATE).render(
-        **calculator_context(p.lang), base_url=get_relative_url(".", p.page.url), page=p.page, config=p.config)
+        **calculator_context(p.lang), base_url=get_relative_url(".", p.page.url), page=p.page, config=p.config,
+        day=p.day)

@@ -16,6 +16,10 @@ as ``/qmas/``. This hook does that part instead, with relative links:
   ``<locale>/search/search_index.json``, and each language's pages tell Material's scripts
   that their base is their language's root (``qmas_lang_base``, used by overrides/main.html),
   so a search on a Chinese page searches the Chinese pages only.
+* **Search across scripts.** Each Chinese page's index entry gains an ``alt`` field: the words
+  of the page whose other-script form differs (OpenCC), each once. A visitor typing 优才 on the
+  Traditional site, or 申請 on the Simplified one, finds the same pages; only the differing
+  words are added (not a second copy of every page), so each index grows by a fraction.
 * **Sitemaps for Material's scripts.** Material fetches ``sitemap.xml`` beside its base and
   beside each ``<link rel="alternate">`` (mkdocs-material#6582): each language root gets its
   own pages' sitemap, and each page folder an empty one, so no request fails.
@@ -150,16 +154,44 @@ def split_search_index(site: Path, lang_roots: dict[str, str]) -> None:
         return
     index = json.loads(index_path.read_text("utf-8"))
     docs: dict[str, list] = {lang: [] for lang in lang_roots}
+    separator = re.compile(index["config"]["separator"])
     for doc in index["docs"]:
         lang = _language_of(doc["location"], lang_roots)
-        docs[lang].append({**doc, "location": doc["location"][len(lang_roots[lang]):]})
+        entry = {**doc, "location": doc["location"][len(lang_roots[lang]):]}
+        if lang in OTHER_SCRIPT:
+            entry["alt"] = other_script_words(f"{doc['title']} {doc['text']}", lang, separator)
+        docs[lang].append(entry)
     for lang, root in lang_roots.items():
+        config = index["config"]
+        if lang in OTHER_SCRIPT:
+            config = {**config, "fields": {**config["fields"], "alt": {"boost": 1.0}}}
         path = site / root / "search" / "search_index.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({**index, "docs": docs[lang]}, ensure_ascii=False,
+        path.write_text(json.dumps({**index, "config": config, "docs": docs[lang]}, ensure_ascii=False,
                                    separators=(",", ":")), "utf-8")
     log.info("qmas i18n: search index split: %s",
              ", ".join(f"{lang} {len(d)}" for lang, d in docs.items()))
+
+
+# OpenCC conversions to the other script of each Chinese site (Hong Kong forms for Traditional).
+OTHER_SCRIPT = {"zh-Hant": "hk2s", "zh-Hans": "s2hk"}
+TAG = re.compile(r"<[^>]+>")
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def other_script_words(text: str, lang: str, separator: re.Pattern) -> str:
+    """The words of `text` (a search entry: HTML, words split by the index's separator) whose
+    form in the other script differs, each once, separated by spaces."""
+    import opencc  # the site extra; only the build needs it
+
+    convert = opencc.OpenCC(OTHER_SCRIPT[lang]).convert
+    seen: dict[str, None] = {}
+    for word in separator.split(TAG.sub(" ", text)):
+        if HAN.search(word):
+            other = convert(word)
+            if other != word:
+                seen.setdefault(other)
+    return " ".join(seen)
 
 
 URL_ENTRY = re.compile(r"<url>.*?</url>", re.DOTALL)

@@ -59,8 +59,13 @@ class Page:
             lang=self.lang, t=self.strings(), tr=self.tr, sp=" " if self.lang == "en" else "", day=self.day, **context)
 
     def day(self, value) -> str:
-        """A date in words in the page's language (never ISO in text); "" for none."""
-        return formats.date(value, self.lang) if value else ""
+        """A date in words in the page's language (never ISO in text); "" for none. Some data
+        dates are a year only ("2021"): that year, with 年 in Chinese."""
+        if not value:
+            return ""
+        if re.fullmatch(r"\d{4}", str(value)):
+            return str(value) if self.lang == "en" else f"{value}年"
+        return formats.date(value, self.lang)
 
 
 @functools.cache
@@ -77,9 +82,16 @@ def _sources(ids, lang: str) -> list[dict]:
         raise MarkerError(f"unknown source id {error}") from None
 
 
-def _link(url: str) -> dict:
+# The Immigration Department publishes each page in English, Traditional and Simplified Chinese,
+# under these folders: a Chinese page links the page in its own language.
+IMMD_FOLDERS = {"en": "/eng/", "zh-Hant": "/hkt/", "zh-Hans": "/hks/"}
+
+
+def _link(url: str, lang: str = "en") -> dict:
     """A cited URL (Talent List data): its host as the link text, and whether it is official."""
     host = (urlparse(url).hostname or url).removeprefix("www.")
+    if host == "immd.gov.hk":
+        url = url.replace(IMMD_FOLDERS["en"], IMMD_FOLDERS[lang], 1)
     return {"url": url, "host": host, "official": host.endswith(".gov.hk") or host == "gov.hk"}
 
 
@@ -162,7 +174,7 @@ def points_245_factors(p: Page) -> list[dict]:
             raise MarkerError(f"factor {f['id']!r} has no macro in overrides/{FACTOR_ROWS}")
         out.append({"description": "", **f, "counting": p.t(f"counting_{f['id']}"), "rows": macro(f),
                     "notes": [v for k, v in f.items() if k.endswith("_note") and v],
-                    "sources": _sources(f["sources"], p.lang), "list_versions": f.get("list_versions", [])})
+                    "sources": _sources(f["sources"], p.lang), "list_versions": [p.day(v) for v in f.get("list_versions", [])]})
     return out
 
 
@@ -212,6 +224,26 @@ def build_achievement(args, p: Page):
                     pass_note=p.text(data.get("pass_note")), sources=_sources(data["sources"], p.lang))
 
 
+def _data_text(value: str | None, lang: str) -> dict | None:
+    """A note of the Talent List data in the page's language (talent-list-zh.toml), with the
+    language it is in: {text, lang}; English where no translation exists."""
+    if not value:
+        return None
+    if lang != "en":
+        for entry in load.rules("talent-list-zh")["notes"]:
+            if entry["en"] == value:
+                return {"text": entry[lang], "lang": lang}
+    return {"text": value, "lang": "en"}
+
+
+def segment_name(segment: dict, lang: str) -> str:
+    """A segment's official name in `lang` where confirmed, else English; the 2018/2021 lists'
+    pseudo-segment is this site's own words, translated."""
+    if segment["id"] == "unsegmented":
+        return _data_text(segment["en"], lang)["text"]
+    return talent_list.name(segment, lang)
+
+
 # The profession fields the template may read (absent ones are None there).
 PROFESSION_KEYS = ("id", "en", "zh_hant", "zh_hans", "added", "added_note", "en_note", "zh_hant_note",
                    "zh_hant_source", "spec", "evidence", "sector_2018_proposal_zh")
@@ -228,22 +260,25 @@ def talent_list_version(p: Page, version_id: str) -> dict:
         professions = []
         for prof in s["professions"]:
             evidence = prof.get("evidence") or []
-            professions.append({**dict.fromkeys(PROFESSION_KEYS), **prof,
-                                "evidence": [_link(u) for u in ([evidence] if isinstance(evidence, str) else evidence)],
+            notes = {k: _data_text(prof.get(k), p.lang) for k in ("spec", "en_note", "added_note", "zh_hant_note", "zh_hant_source")}
+            professions.append({**dict.fromkeys(PROFESSION_KEYS), **prof, **notes,
+                                "evidence": [_link(u, p.lang) for u in ([evidence] if isinstance(evidence, str) else evidence)],
                                 "name": talent_list.name(prof, p.lang),
                                 "zh_hans": talent_list.name(prof, "zh-Hans") if prof.get("zh_hant") else None})
+        # The pseudo-segment's name is this site's words, not an official name: translated.
+        own_words = s["id"] == "unsegmented" and p.lang != "en"
         segments.append({"id": s["id"], "en": s["en"], "zh_hant": s.get("zh_hant"),
-                         "name": talent_list.name(s, p.lang), "expected_count": s.get("expected_count"),
-                         "notes": [n for n in (s.get("note"), s.get("segment_note")) if n],
+                         "name": segment_name(s, p.lang), "own_words": own_words, "expected_count": s.get("expected_count"),
+                         "notes": [_data_text(n, p.lang) for n in (s.get("note"), s.get("segment_note")) if n],
                          "professions": professions})
     shown = sum(len(s["professions"]) for s in segments)
     return {
         "version": version_id, "slug": re.sub(r"[^a-z0-9]+", "-", version_id.lower()),
         "effective_from": v.get("effective_from"), "announced": v.get("announced"),
-        "notes": [n for n in (v.get("version_note"), v.get("effective_note"), v.get("note")) if n],
+        "notes": [_data_text(n, p.lang) for n in (v.get("version_note"), v.get("effective_note"), v.get("note")) if n],
         "shown": shown, "official_total": v["expected_count"], "missing": v["expected_count"] - shown,
         "newest": version_id == talent_list.newest()["version"], "segments": segments,
-        "sources": [_link(u) for u in v["sources"]],
+        "sources": [_link(u, p.lang) for u in v["sources"]],
     }
 
 

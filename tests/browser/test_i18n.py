@@ -28,6 +28,8 @@ import qmas_core  # noqa: E402
 from qmas_core import load, talent_list  # noqa: E402
 from tests.conftest import golden_cases  # noqa: E402
 from tests.core.test_translations import FORBIDDEN, problems  # noqa: E402
+from tests.browser.chinese_text import own_language_text  # noqa: E402
+from tests.core.test_chinese_usage import usage_problems  # noqa: E402
 
 DOCS = ROOT / "docs"
 LANGS = {"en": "", "zh-Hant": "zh-Hant/", "zh-Hans": "zh-Hans/"}
@@ -217,6 +219,23 @@ def test_generated_tables_speak_the_page_language(site_dir, lang):
                 assert words not in cells, (lang, words)
 
 
+@pytest.mark.parametrize("lang", CHINESE)
+def test_chinese_pages_in_their_regions_usage(site_dir, lang):
+    """Every built Chinese page, in its own words: the region's forms and script, no ISO date, no
+    ASCII colon or semicolon between Chinese words, 「」 quotes; ImmD linked in the page's language."""
+    found = {}
+    for index in sorted((site_dir / LANGS[lang]).rglob("index.html")):
+        where = index.relative_to(site_dir).as_posix()
+        if where.startswith((f"{lang}/search/", f"{lang}/assets/")):
+            continue
+        html = index.read_text("utf-8")
+        wrong = usage_problems(own_language_text(html, lang), lang)
+        wrong += [f"English ImmD page {u}" for u in re.findall(r'href="(https?://www\.immd\.gov\.hk/eng/[^"]*)"', html)]
+        if wrong:
+            found[where] = wrong
+    assert found == {}
+
+
 # --------------------------------------------------------------------------- in the browser
 
 
@@ -303,6 +322,34 @@ def test_language_switch_keeps_the_page_and_the_answers(page, page_log, served_s
     assert page_log.problems() == []
 
 
+# The same word in each script: on either Chinese site, both find the same pages.
+CROSS_SCRIPT = [("人才清單", "人才清单"), ("優才", "优才"), ("申請", "申请"), ("受養人", "受养人"),
+                ("評核", "评核"), ("粵語", "粤语"), ("居留權", "居留权")]
+
+
+def _search_pages(page, served_site, lang: str, query: str) -> set[str]:
+    """The pages (without anchors) Material's search lists for `query` on the `lang` site."""
+    from playwright.sync_api import expect
+    page.goto(f"{served_site}{LANGS[lang]}eligibility/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    page.keyboard.press("End")  # Material reads the query on keyup
+    results = page.locator(".md-search-result__item > a")
+    expect(results.first).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(300)  # the list settles after the first result
+    return {results.nth(i).get_attribute("href").split("#")[0].split("?")[0] for i in range(results.count())}
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+@pytest.mark.parametrize("traditional, simplified", CROSS_SCRIPT)
+def test_search_finds_the_same_pages_in_either_script(page, served_site, lang, traditional, simplified):
+    own, other = (traditional, simplified) if lang == "zh-Hant" else (simplified, traditional)
+    expected = _search_pages(page, served_site, lang, own)
+    assert expected and all(h.startswith(f"{served_site}{LANGS[lang]}") for h in expected), expected
+    assert _search_pages(page, served_site, lang, other) == expected
+
+
 @pytest.mark.parametrize("lang, query, page_path", [
     ("zh-Hant", "人才清單", "talent-list/"),
     ("zh-Hant", "年齡", "general-points-test/"),
@@ -326,3 +373,46 @@ def test_search_finds_words_in_each_language(page, served_site, lang, query, pag
     assert not any(f"{served_site}{p}" in h for h in hrefs for p in others), hrefs
     if lang != "en":
         assert not any(re.match(rf"{re.escape(served_site)}(?!zh-)", h) for h in hrefs), hrefs
+
+
+def test_own_language_text_leaves_out_other_languages_and_code():
+    html = ('<html lang="zh-Hans"><body><p>申请<span lang="zh-Hant">申請</span><code>2024-11-01</code>'
+            '<br>记录<script>var a = "紀錄";</script><a class="md-select__link" hreflang="zh-Hant">繁體中文</a></p>')
+    assert own_language_text(html, "zh-Hans") == "申请 记录"
+    assert usage_problems(own_language_text(html.replace("记录", "纪录"), "zh-Hans"), "zh-Hans")
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_talent_list_page_speaks_chinese(site_dir, lang):
+    """Every note and detail translated; English only in names marked lang="en" (beside a Chinese
+    name, or marked as having no confirmed Chinese name)."""
+    html = article(built(site_dir, lang, "talent-list/"))
+    # English quoted as such (「…」, a name with no official Chinese form) and addresses aside.
+    text = re.sub(r"「[^」]*」", "", own_language_text(html, lang))
+    text = re.sub(r"[\w./-]+\.(?:com|org|hk|html)\b", "", text)
+    assert not re.findall(r"[A-Za-z]+(?:[ ,()/-]+[A-Za-z]+){2,}", text)
+    marked = load.text(tomllib.loads((ROOT / "site_scripts" / "site_strings.toml").read_text("utf-8"))
+                       ["strings"]["tl_no_chinese_name"], lang)
+    assert marked in html
+    assert "not segmented" not in html
+
+
+TABLE_FIT = """() => [...document.querySelectorAll('.qmas-generated table')].map(t => ({
+  table: t.dataset.qmasTable,
+  cut: t.getBoundingClientRect().right > document.documentElement.clientWidth + 1 || t.scrollWidth > t.clientWidth + 1,
+  broken: [...t.querySelectorAll('code')].filter(c => c.getClientRects().length > 1).map(c => c.textContent),
+}))"""
+
+
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_generated_tables_fit_360_px(page, served_site, lang):
+    """At 360 px no generated table cuts off a column (each row reads as a card) and no edition
+    id breaks inside itself."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    seen = 0
+    for path in ("", "general-points-test/", "eligibility/", "sources/", "achievement-based-test/"):
+        page.goto(f"{served_site}{LANGS[lang]}{path}")
+        tables = page.evaluate(TABLE_FIT)
+        seen += len(tables)
+        assert [t for t in tables if t["cut"] or t["broken"]] == [], path
+    assert seen >= 6

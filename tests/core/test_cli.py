@@ -15,7 +15,7 @@ def write(tmp_path, answers):
 def test_readable_breakdown(tmp_path, capsys):
     assert main(["assess", "--edition", "criteria-2024", write(tmp_path, {"age": 30, "work_years": 6})]) == 0
     out = capsys.readouterr().out
-    assert "Total: 2 of 12 criteria met (pass mark 6): does not pass" in out
+    assert "Total: 2 of 12 criteria met (passing threshold: 6): does not pass" in out
     assert "(6) At least 5 years" in out
 
 

@@ -114,7 +114,7 @@ def test_other_language_counts_once_with_a_check():
 @pytest.mark.parametrize("lang, words", [
     ("en", '"Klingonese" is not a language name'),
     ("zh-Hant", "不認識語言名稱「Klingonese」"),
-    ("zh-Hans", "不认识语言名称“Klingonese”"),
+    ("zh-Hans", "不认识语言名称「Klingonese」"),
 ])
 def test_an_unrecognised_name_is_an_error_naming_it(lang, words):
     with pytest.raises(qmas_core.InvalidAnswers) as caught:

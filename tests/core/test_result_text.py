@@ -39,7 +39,7 @@ def test_current_edition_and_today():
     assert result["edition"] == "criteria-2024" and result["assessed_on"] == "2026-12-07"
     assert (result["checked_on"], result["checked_on_text"]) == ("2026-12-07", "2026年12月7日")
     assert result["effective_text"] == "2024年11月1日起"
-    assert result["total_text"] == "符合12項準則中的2項（及格要求為6項）"
+    assert result["total_text"] == "符合12項準則中的2項（申請資格門檻為6項）"
 
 
 def test_birthday_has_its_date_in_words():
@@ -72,7 +72,7 @@ def test_comparison_carries_its_own_words():
     compare = qmas_core.report({**SHORT, "application_date": "2024-10-01"}, include=("compare",))["compare"]
     assert compare["edition"] == "criteria-2024" and compare["unit"] == "criteria"
     assert compare["effective_text"] == "from 1 November 2024"
-    assert compare["total_text"].endswith("criteria met (pass mark 6)")
+    assert compare["total_text"].endswith("criteria met (passing threshold: 6)")
 
 
 def test_best_case_total_in_words():

@@ -466,11 +466,11 @@ def test_a_name_that_also_names_an_unlisted_institution_says_so(query, entry, ot
 
 def test_also_is_named_in_the_page_language():
     assert also_names("清华", "zh-Hans") == {"Tsinghua University": ["台湾清华大学"]}
-    assert also_names("清華大學", "zh-Hant") == {"Tsinghua University": ["國立清華大學（台灣）"]}
+    assert also_names("清華大學", "zh-Hant") == {"Tsinghua University": ["國立清華大學（臺灣）"]}
     assert also_names("LMU", "zh-Hant") == {"Ludwig-Maximilians-Universität München": ["Loyola Marymount University"]}
     assert find("USC")["results"][0]["also_text"] == "“USC” is also the name of University of South Carolina, which is not on the list."
     assert find("CMU", lang="zh-Hans")["results"][0]["also_text"] == "「CMU」也可指中密歇根大学、清迈大学，但这些院校不在名单上。"
-    assert find("清華", lang="zh-Hant")["results"][0]["also_text"] == "「清華」也可指國立清華大學（台灣），但該院校不在名單上。"
+    assert find("清華", lang="zh-Hant")["results"][0]["also_text"] == "「清華」也可指國立清華大學（臺灣），但該院校不在名單上。"
     assert find("Harvard")["results"][0]["also_text"] is None
     [umass] = find("UMass", lang="zh-Hant")["results"][:1]
     assert umass["also"][0]["note"] == "名單只列出麻省大學，沒有註明校區；並無說明涵蓋哪些校區。"
@@ -479,7 +479,7 @@ def test_also_is_named_in_the_page_language():
 @pytest.mark.parametrize("query, lang, name", [
     ("National Tsing Hua University", "en", "National Tsing Hua University (Taiwan)"),
     ("NTHU", "en", "National Tsing Hua University (Taiwan)"),
-    ("國立清華大學", "zh-Hant", "國立清華大學（台灣）"),
+    ("國立清華大學", "zh-Hant", "國立清華大學（臺灣）"),
     ("国立清华大学", "zh-Hans", "台湾清华大学"),
     ("University of South Carolina", "en", "University of South Carolina"),
     ("UMass Amherst", "en", "University of Massachusetts Amherst"),
@@ -496,7 +496,7 @@ def test_not_listed_note_names_the_list_edition():
     [n] = find("NTHU")["not_listed"]
     assert n["note"] == "National Tsing Hua University (Taiwan) is not on the list in force from 1 January 2026."
     [n] = find("國立清華大學", lang="zh-Hant")["not_listed"]
-    assert n["note"] == "國立清華大學（台灣）不在2026年1月1日起生效的名單上。"
+    assert n["note"] == "國立清華大學（臺灣）不在2026年1月1日起生效的名單上。"
     [n] = find("USPC")["not_listed"]
     assert n["note"].endswith("Removed from the list from 1 January 2026.")
 
