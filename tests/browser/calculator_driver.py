@@ -39,9 +39,12 @@ def fill_answers(page: Page, edition: str, answers: dict) -> None:
 def shown_result(page: Page) -> dict:
     """The result on screen once it matches the form's current state (the URL fragment), with
     its advice, comparison and checklist (they come in a second message)."""
-    fragment = page.evaluate("() => location.hash")  # page.url may lag behind replaceState
-    expect(page.locator("#qmas-output")).to_have_attribute("data-fragment", fragment, timeout=READY_TIMEOUT)
-    expect(page.locator("#qmas-output")).to_have_attribute("data-extras", "done", timeout=READY_TIMEOUT)
+    # The address is written a moment after a change (coalesced); page.url may lag behind it.
+    page.wait_for_function("""() => {
+      const output = document.getElementById("qmas-output"), form = document.getElementById("qmas-form");
+      return output.dataset.fragment === form.dataset.fragment && output.dataset.fragment === location.hash
+        && output.dataset.extras === "done";
+    }""", timeout=READY_TIMEOUT, polling=100)
     rows = page.locator("[data-testid=breakdown] tbody tr")
     factors = {rows.nth(i).get_attribute("data-factor"): int(rows.nth(i).get_attribute("data-score")) for i in range(rows.count())}
     unmet = page.locator("#qmas-output").get_attribute("data-unmet") or ""

@@ -9,7 +9,7 @@
   const INCLUDE = ["advice", "checklist", "compare"];
   const runtime = window.qmasRuntime;
   const { startWorker, restartWorker } = runtime;
-  const { parseFragment, formatFragment } = window.qmasLink;
+  const { parseFragment, formatFragment, isAnswerFragment, visibleText } = window.qmasLink;
 
   // ---- Strings of the interface (rendered into the page by the build, per language). ----
   function uiStrings(root) {
@@ -46,7 +46,7 @@
         else if (value) answers[key] = value;
       } else if (type === "languages") {
         const names = Array.from(node.querySelectorAll("input[type=checkbox][name='" + key + "']:checked"), (b) => b.value);
-        const other = form.elements[key + "__other"].value.split(",").map((s) => s.trim()).filter(Boolean);
+        const other = visibleText(form.elements[key + "__other"].value).split(",").map((s) => s.trim()).filter(Boolean);
         if (names.length || other.length) answers[key] = names.concat(other);
       } else {
         const input = form.elements[key];
@@ -269,37 +269,66 @@
     view.status.textContent = text;
   }
 
-  // ---- Copy link, print, and answers kept on this device only when the visitor opts in. ----
+  // ---- The address: one replaceState at a time, so Chromium's navigation throttling (200 in
+  // 10 s) never leaves it behind the form; a write the browser dropped is tried again. ----
+  const ADDRESS_EVERY_MS = 250;
+  const address = { wanted: null, timer: null, last: 0 };
+
+  function writeAddress(fragment) {
+    address.wanted = fragment;
+    if (!address.timer) address.timer = setTimeout(flushAddress, Math.max(0, address.last + ADDRESS_EVERY_MS - Date.now()));
+  }
+
+  function flushAddress() {
+    clearTimeout(address.timer);
+    address.timer = null;
+    if (address.wanted === null || location.hash === address.wanted) return;
+    try { history.replaceState(history.state, "", address.wanted); } catch (error) { /* tried again below */ }
+    address.last = Date.now();
+    if (location.hash !== address.wanted) address.timer = setTimeout(flushAddress, 1000);
+  }
+
+  // The address of what is on screen (the form), whether or not the address bar caught up.
+  function linkTo(fragment) {
+    return location.href.replace(/#.*$/, "") + fragment;
+  }
+
+  // ---- Copy link, print, and answers kept on this device only when the visitor opts in.
+  // A link opened with "Remember" on shows the link's answers; the remembered ones are kept
+  // until the visitor changes an answer (or brings them back with one button). ----
   const STORE_KEY = "qmas-answers";
 
   function stored() {
     try { return localStorage.getItem(STORE_KEY); } catch (error) { return null; }
   }
 
-  function mountTools(root, view) {
+  function mountTools(root, view, current) {
     const tools = root.querySelector("#qmas-tools");
     const status = root.querySelector("#qmas-tools-status");
     const remember = root.querySelector("#qmas-remember");
     const forget = root.querySelector("#qmas-forget");
+    const notice = root.querySelector("#qmas-link-notice");
     const ui = view.ui;
     tools.hidden = false;
     remember.checked = stored() !== null;
     forget.hidden = !remember.checked;
 
     root.querySelector("#qmas-copy-link").addEventListener("click", async () => {
+      flushAddress();
+      const href = linkTo(current());
       try {
-        await navigator.clipboard.writeText(location.href);
+        await navigator.clipboard.writeText(href);
         status.textContent = ui.link_copied;
       } catch (error) {
         // No clipboard permission: show the link to copy by hand.
-        status.textContent = location.href;
+        status.textContent = href;
       }
     });
     root.querySelector("#qmas-print").addEventListener("click", () => window.print());
     remember.addEventListener("change", () => {
       try {
         if (remember.checked) {
-          localStorage.setItem(STORE_KEY, location.hash);
+          localStorage.setItem(STORE_KEY, current());
           status.textContent = ui.remembered;
         } else {
           localStorage.removeItem(STORE_KEY);
@@ -309,18 +338,32 @@
         remember.checked = false;
       }
       forget.hidden = !remember.checked;
+      notice.hidden = true;
     });
     forget.addEventListener("click", () => {
       try { localStorage.removeItem(STORE_KEY); } catch (error) { /* nothing was stored */ }
       remember.checked = false;
       forget.hidden = true;
+      notice.hidden = true;
       status.textContent = ui.forgotten;
       remember.focus();
     });
     return {
+      // Only what the visitor changed is kept, never what a link or a re-render showed.
       save(fragment) {
+        notice.hidden = true;
         if (!remember.checked) return;
         try { localStorage.setItem(STORE_KEY, fragment); } catch (error) { /* storage full or blocked */ }
+      },
+      // A link is on screen while other answers are remembered: say so, offer them back.
+      offer(restore) {
+        const kept = stored();
+        if (!remember.checked || kept === null || kept === current()) return;
+        notice.hidden = false;
+        notice.querySelector("button").onclick = () => {
+          notice.hidden = true;
+          restore(stored() || "");
+        };
       },
     };
   }
@@ -422,37 +465,54 @@
     return match ? match.value : null;
   }
 
+  // The answers this tab showed last, by page: Material's instant navigation re-renders the
+  // page for the skip link or a heading's ¶, and those anchors are not answers.
+  const shown = new Map();
+
   function mount(root) {
     const form = root.querySelector("#qmas-form");
     const view = { ui: uiStrings(root), form, output: root.querySelector("#qmas-output"), status: root.querySelector("#qmas-status"), lang: root.dataset.lang || "en" };
+    const page = location.pathname;
     let latest = 0;
     let editionChosen = false;
+    let applying = false;
     const sent = {}; // request id -> the fragment it scored, so the page says what it shows
     let asked = null; // the fragment of the latest request (a new worker is always asked: "started")
+    let link = { problems: [] };
 
-    // A link's answers win; otherwise answers the visitor chose to keep on this device.
-    const link = parseFragment(form, location.hash || stored() || "", view.ui);
-    Object.entries(link.answers).forEach(([key, value]) => writeAnswer(form, key, value));
-    if (link.edition) {
-      form.querySelector("input[name=edition][value='" + link.edition + "']").checked = true;
-      editionChosen = true;
-    } else if (link.answers.application_date) {
-      const byDate = editionForDate(form, link.answers.application_date);
-      if (byDate) form.querySelector("input[name=edition][value='" + byDate + "']").checked = true;
+    const current = () => formatFragment(selectedEdition(form), readAnswers(form));
+
+    // The form shows exactly `fragment` (a link, the address after Back, remembered answers).
+    function apply(fragment) {
+      applying = true;
+      form.reset(); // the fields are back to the page's defaults when this returns
+      applying = false;
+      editionChosen = false;
+      link = parseFragment(form, fragment, view.ui);
+      Object.entries(link.answers).forEach(([key, value]) => writeAnswer(form, key, value));
+      if (link.edition) {
+        form.querySelector("input[name=edition][value='" + link.edition + "']").checked = true;
+        editionChosen = true;
+      } else if (link.answers.application_date) {
+        const byDate = editionForDate(form, link.answers.application_date);
+        if (byDate) form.querySelector("input[name=edition][value='" + byDate + "']").checked = true;
+      }
+      showQuestionsFor(form, selectedEdition(form));
     }
-    showQuestionsFor(form, selectedEdition(form));
 
     // force: ask again even if the answers are those of the latest request (a retry).
-    function submit(force) {
+    // byVisitor: the visitor changed something (only then are remembered answers replaced).
+    function submit(force, byVisitor) {
       const answers = readAnswers(form);
       const edition = selectedEdition(form);
       const fragment = formatFragment(edition, answers);
+      shown.set(page, fragment);
+      form.dataset.fragment = fragment; // what the form shows (tests wait for the result of it)
       // Sent as soon as a worker exists, even while it loads: it answers once ready, without
       // a round trip through this page (busy on a first visit) after its "ready".
-      if (runtime.worker && !runtime.fatal) {
+      if (runtime.worker && !runtime.fatal && (fragment !== asked || force === true)) {
         // A field fires "input" and then "change" with the same answers: the second request
         // would only make the visitor wait for a second round trip.
-        if (fragment === asked && force !== true) return;
         asked = fragment;
         latest = runtime.nextId++;
         sent[latest] = fragment;
@@ -460,10 +520,8 @@
         // a newer change comes first (measured with site_scripts/bench.py: p95 37 -> 16 ms).
         runtime.worker.postMessage({ id: latest, type: "assess", answers, edition, lang: view.lang, include: INCLUDE, split: true });
       }
-      // The address and the kept answers while the worker is already at work (replaceState
-      // can take milliseconds).
-      history.replaceState(history.state, "", fragment);
-      tools.save(fragment);
+      writeAddress(fragment);
+      if (byVisitor) tools.save(fragment);
       if (runtime.fatal) renderProblem(view, fill(view.ui.error_fatal, { message: runtime.fatal }), restartWorker);
     }
 
@@ -498,7 +556,25 @@
       }
     }
 
-    const tools = mountTools(root, view);
+    // Back and Forward (and a fragment typed in the address bar): the form follows the address.
+    function onAddress() {
+      if (!document.body.contains(root)) {
+        window.removeEventListener("popstate", onAddress);
+        window.removeEventListener("hashchange", onAddress);
+        return;
+      }
+      if (!isAnswerFragment(location.hash) || location.hash === current()) return;
+      address.wanted = null;
+      apply(location.hash);
+      submit();
+    }
+
+    const tools = mountTools(root, view, current);
+    // A link's answers win; then what this tab showed on this page; then remembered answers.
+    const opened = isAnswerFragment(location.hash);
+    apply(opened ? location.hash : shown.get(page) || stored() || "");
+    if (opened) tools.offer((fragment) => { apply(fragment); submit(); });
+
     const toResult = root.querySelector("#qmas-to-result");
     toResult.hidden = false;
     toResult.addEventListener("click", () => {
@@ -508,8 +584,12 @@
     });
 
     runtime.listeners.add(onMessage);
+    window.addEventListener("popstate", onAddress);
+    window.addEventListener("hashchange", onAddress);
+    window.addEventListener("pagehide", flushAddress);
+    form.addEventListener("focusout", flushAddress); // before the language switch reads the address
     mountFinder(root, view);
-    form.addEventListener("input", () => submit());
+    form.addEventListener("input", () => submit(false, true));
     form.addEventListener("change", (event) => {
       if (event.target.name === "edition") {
         editionChosen = true;
@@ -521,13 +601,15 @@
           showQuestionsFor(form, byDate);
         }
       }
-      submit();
+      submit(false, true);
     });
-    form.addEventListener("submit", (event) => { event.preventDefault(); submit(); });
+    form.addEventListener("submit", (event) => { event.preventDefault(); submit(false, true); });
     form.addEventListener("reset", () => {
+      if (applying) return;
       editionChosen = false;
+      link = { problems: [] };
       // The browser resets the fields after this event: read them on the next turn.
-      setTimeout(() => { showQuestionsFor(form, selectedEdition(form)); submit(); }, 0);
+      setTimeout(() => { showQuestionsFor(form, selectedEdition(form)); submit(false, true); }, 0);
     });
 
     if (runtime.fatal) renderProblem(view, fill(view.ui.error_fatal, { message: runtime.fatal }), restartWorker);

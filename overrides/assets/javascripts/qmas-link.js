@@ -15,10 +15,36 @@
     link_empty_key: "(no name)",
   };
 
-  // A field as the visitor can read it: without control characters, or "(no name)".
+  // Characters nobody can see or that reorder what is shown: controls, format characters
+  // (bidi overrides, zero-width), lone surrogates, line and paragraph separators.
+  const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
+
+  function visibleText(raw) {
+    return String(raw).replace(INVISIBLE, "");
+  }
+
+  // A field as the visitor can read it: without invisible characters, or "(no name)".
   function fieldName(words, raw) {
-    const visible = raw.replace(/[\u0000-\u001f\u007f-\u009f]/g, "").slice(0, 40);
+    const visible = Array.from(visibleText(raw)).slice(0, 40).join("");
     return visible.trim() ? visible : say(words, "link_empty_key", {});
+  }
+
+  // A real calendar day (2000-02-30 is not one).
+  function isDate(raw) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) return false;
+    const day = new Date(raw + "T00:00:00Z");
+    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === raw;
+  }
+
+  // A finite number as a link or a number field writes it (1e+308 included).
+  function isNumber(raw) {
+    return /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(raw) && raw.length <= 24 && Number.isFinite(Number(raw));
+  }
+
+  // The fragment holds answers (key=value pairs); anything else (#qmas-self-check-calculator
+  // from the skip link or a heading's ¶) is an anchor in the page and leaves the answers alone.
+  function isAnswerFragment(fragment) {
+    return String(fragment || "").includes("=");
   }
 
   function say(words, key, values) {
@@ -83,17 +109,22 @@
         if (BOOL_WORDS.has(raw)) value = BOOL_WORDS.get(raw);
         else value = optionValues(form, key).includes(raw) && !["yes", "no", "unsure"].includes(raw) ? raw : undefined;
       } else if (type === "languages") {
-        const names = raw.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
-        value = names.length <= 20 && names.every((n) => n.length <= 40 && !/[\u0000-\u001f\u007f<>]/.test(n)) ? names : undefined;
+        const names = visibleText(raw).split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+        value = names.length <= 20 && names.every((n) => n.length <= 40 && !/[<>]/.test(n)) ? names : undefined;
       } else if (type === "date") {
-        value = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : undefined;
+        value = isDate(raw) ? raw : undefined;
       } else {
-        value = /^-?\d+(\.\d+)?$/.test(raw) && raw.length <= 16 ? Number(raw) : undefined;
+        value = isNumber(raw) ? Number(raw) : undefined;
       }
-      if (value === undefined) out.problems.push({ field: shown, message: say(words, "link_bad_value", { value: JSON.stringify(raw.slice(0, 40)) }) });
+      if (value === undefined) out.problems.push({ field: shown, message: say(words, "link_bad_value", { value: JSON.stringify(Array.from(visibleText(raw)).slice(0, 40).join("")) }) });
       else out.answers[key] = value;
     }
     return out;
+  }
+
+  // encodeURIComponent throws on a lone surrogate: it becomes U+FFFD (then refused as a value).
+  function wellFormed(text) {
+    return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
   }
 
   function formatFragment(edition, answers) {
@@ -104,10 +135,10 @@
       else if (value === true || value === false) raw = value ? "yes" : "no";
       else if (Array.isArray(value)) raw = value.join(",");
       else raw = String(value);
-      parts.push(encodeURIComponent(key) + "=" + encodeURIComponent(raw).replace(/%2C/g, ","));
+      parts.push(encodeURIComponent(key) + "=" + encodeURIComponent(wellFormed(raw)).replace(/%2C/g, ","));
     }
     return "#" + parts.join("&");
   }
 
-  window.qmasLink = { parseFragment, formatFragment };
+  window.qmasLink = { parseFragment, formatFragment, isAnswerFragment, visibleText };
 })();
