@@ -20,13 +20,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 
 chromium:
-	@sh site_scripts/ensure_chromium.sh
+	@sh tools/ensure_chromium.sh
 
 build: setup
 	$(BIN)/python -m site_scripts.build
 
 serve: build
-	$(BIN)/python -m site_scripts.serve --dir site --port $(PORT) --base $(BASE)
+	$(BIN)/python -m tools.serve --dir site --port $(PORT) --base $(BASE)
 
 test: setup chromium build
 	QMAS_REQUIRE_SITE=1 $(BIN)/python -m pytest
@@ -36,7 +36,7 @@ test-core: setup
 
 bench: setup chromium
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python -m site_scripts.bench --runs 7 --out bench-report.json
+	$(BIN)/python -m tools.bench --runs 7 --out bench-report.json
 
 clean:
 	rm -rf site build dist $(VENV) node_modules

@@ -6,16 +6,15 @@ import argparse
 import json
 import sys
 
-from . import InvalidAnswers, assess, edition_for, editions
+from . import InvalidAnswers, assess, editions
 from .load import LANGUAGES
 
 
 def _readable(result: dict) -> str:
-    unit = "points" if result["edition"] == "points-245" else "criteria met"
     verdict = "PASSES" if result["passed"] else "does not pass"
     lines = [
-        result["title"],
-        f"Total: {result['total']} of {result['maximum']} {unit} (pass mark {result['pass_mark']}): {verdict}",
+        f"{result['title']} ({result['effective_text']}), assessed on {result['assessed_on_text']}",
+        f"Total: {result['total_text']}: {verdict}",
         "",
     ]
     for f in result["factors"]:
@@ -27,7 +26,7 @@ def _readable(result: dict) -> str:
     if result["unanswered"]:
         lines.append("Not answered (counted as least favourable): " + ", ".join(result["unanswered"]))
     for change in result["age_changes"]:
-        when = f"on {change['on']}" if change["on"] else "at your next birthday"
+        when = f"on {change['on_text']}" if change["on"] else "at your next birthday"
         lines.append(f"Note: {when} you turn {change['age']}, which changes '{change['label']}'.")
     return "\n".join(lines)
 
@@ -37,7 +36,8 @@ def main(args: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("assess", help="score a JSON file of answers ('-' reads standard input)")
     run.add_argument("answers", help="path to a JSON object of answers, or - for standard input")
-    run.add_argument("--edition", default=None, help="test edition (default: the general test in force today)")
+    run.add_argument("--edition", default="auto",
+                     help="test edition, or auto (the default): the general test in force on the application date, or today")
     run.add_argument("--lang", default="en", choices=LANGUAGES)
     run.add_argument("--json", action="store_true", help="print the result as JSON")
     commands.add_parser("editions", help="list the test editions")
@@ -54,7 +54,7 @@ def main(args: list[str] | None = None) -> int:
     except (OSError, ValueError) as error:
         raise SystemExit(f"cannot read answers: {error}")
     try:
-        result = assess(answers, options.edition or edition_for(), options.lang)
+        result = assess(answers, options.edition, options.lang)
     except InvalidAnswers as error:
         for e in error.errors:
             print(f"{e['field']}: {e['message']}", file=sys.stderr)

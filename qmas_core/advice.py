@@ -4,10 +4,13 @@ the changed profile for real, so advice can never disagree with `assess`."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import itertools
 
-from .answers import question
-from .assess import assess
+from . import formats
+from .answers import Profile, question
+from .assess import AUTO, _evaluate, assess_profile, profile
 from .conditions import language_name
 from .load import rules, text
 
@@ -98,42 +101,70 @@ def _merge(answers: dict, patches: list[dict]) -> dict:
     return merged
 
 
-def advise(answers: dict, edition: str, lang: str = "en") -> dict:
-    """Advice for `answers` under `edition` (validated like `assess`). Keys: `passed`, `total`,
-    `pass_mark`, `margin` (total minus pass mark), `summary` (plain words); for a profile short
-    of the pass mark, `candidates` (each single change that adds to the total: `{id, text,
-    answers, gain}`, best first) and `options` (the smallest sets of changes that reach the pass
-    mark, each `{changes: [{id, text, answers}], total_after}`); `rests_on` (for one that passes: each scoring fact and whether
-    losing it alone would fail) and `prerequisites` (unmet ones, which no score can replace)."""
-    now = assess(answers, edition, lang)
-    out = {"passed": now["passed"], "total": now["total"], "pass_mark": now["pass_mark"],
-           "margin": now["total"] - now["pass_mark"], "options": [], "candidates": [], "rests_on": [],
-           "prerequisites": [p["label"] for p in now["prerequisites"] if not p["met"]]}
+def advise(answers: dict, edition: str | None = AUTO, lang: str = "en", *, result: dict | None = None,
+           today: dt.date | None = None) -> dict:
+    """Advice for `answers` under `edition` (validated like `assess`; None or "auto" as there).
+    `result`, when given, is `assess`'s result for the same answers, reused instead of assessing
+    again. Keys: `passed`, `total`, `pass_mark`, `margin` (total minus pass mark), `unit`,
+    `summary` (plain words); for a profile short of the pass mark, `lead` (the sentence before
+    the candidates), `candidates` (each single change that adds to the total: `{id, text,
+    answers, gain, gain_text}`, best first) and `options` (the smallest sets of changes that
+    reach the pass mark, each `{changes: [{id, text, answers}], total_after, total_after_text}`);
+    `rests_on` (for one that passes: each scoring fact, `score_text`, and whether losing it
+    alone would fail) and `prerequisites` (unmet ones, which no score can replace)."""
+    p, edition, today = profile(answers, edition if result is None else result["edition"], lang, today)
+    return advise_profile(p, result or assess_profile(p, edition, lang, today), lang)
+
+
+def advise_profile(p: Profile, now: dict, lang: str) -> dict:
+    """`advise` for answers already validated and assessed (`now`)."""
+    edition, unit = now["edition"], now["unit"]
+
+    def count(n: int) -> str:
+        return formats.quantity(n, unit, lang)
+
+    out = {"passed": now["passed"], "total": now["total"], "pass_mark": now["pass_mark"], "unit": unit,
+           "margin": now["total"] - now["pass_mark"], "options": [], "candidates": [], "rests_on": [], "lead": None,
+           "prerequisites": [r["label"] for r in now["prerequisites"] if not r["met"]]}
     if out["margin"] >= 0:
-        out["rests_on"] = [{"id": f["id"], "label": f["label"], "score": f["score"],
+        out["rests_on"] = [{"id": f["id"], "label": f["label"], "score": f["score"], "score_text": count(f["score"]),
                             "critical": now["total"] - f["score"] < now["pass_mark"]}
                            for f in now["factors"] if f["score"] > 0]
-        out["summary"] = _say("passes", lang, margin=out["margin"], pass_mark=now["pass_mark"])
+        out["summary"] = _say("passes", lang, margin=count(out["margin"]), pass_mark=count(now["pass_mark"]))
     else:
-        out["candidates"], out["options"] = _options(answers, edition, lang, now)
-        out["summary"] = _say("short", lang, deficit=-out["margin"], pass_mark=now["pass_mark"])
+        out["candidates"], out["options"] = _options(p, edition, lang, now)
+        out["summary"] = _say("short", lang, deficit=count(-out["margin"]), pass_mark=count(now["pass_mark"]))
+        if out["candidates"]:
+            out["lead"] = _result_say("lead_" + unit, lang, n=formats.number(-out["margin"]))
     if out["prerequisites"]:
         out["summary"] += " " + _say("prerequisites_first", lang, names="; ".join(out["prerequisites"]))
     return out
 
 
-def _options(answers: dict, edition: str, lang: str, now: dict) -> tuple[list[dict], list[dict]]:
+def _result_say(key: str, lang: str, **fields) -> str:
+    return text(rules("results")["messages"][key], lang).format(**fields)
+
+
+def _total(p: Profile, edition: str, lang: str, patches: list[dict]) -> int:
+    """The total with the answers changed by `patches` (the core's own values: no validation)."""
+    changed = _merge({k: p.values[k] for k in p.given}, patches)
+    return _evaluate(dataclasses.replace(p, values={**p.values, **changed}), edition, lang)["total"]
+
+
+def _options(p: Profile, edition: str, lang: str, now: dict) -> tuple[list[dict], list[dict]]:
     """(candidates, options): every single change that adds something, best first, and the
     smallest sets of changes that reach the pass mark."""
-    clean = {k: v for k, v in answers.items() if v is not None}
-    changes = _points_changes(clean, lang) if edition == "points-245" else _criteria_changes(clean, edition, lang)
+    clean = {k: p.values[k] for k in p.given}
+    changes = _points_changes(clean, lang) if now["unit"] == "points" else _criteria_changes(clean, edition, lang)
     # Each change on its own: what it adds (scored for real).
     gains = []
     for group, patch, words in changes:
-        gain = assess(_merge(clean, [patch]), edition, lang)["total"] - now["total"]
+        gain = _total(p, edition, lang, [patch]) - now["total"]
         if gain > 0:
             gains.append((group, patch, words, gain))
-    candidates = [{"id": g, "text": w, "answers": p, "gain": gain} for g, p, w, gain in sorted(gains, key=lambda c: -c[3])]
+    candidates = [{"id": g, "text": w, "answers": patch, "gain": gain,
+                   "gain_text": _result_say("gain", lang, gain=formats.quantity(gain, now["unit"], lang))}
+                  for g, patch, w, gain in sorted(gains, key=lambda c: -c[3])]
     deficit = now["pass_mark"] - now["total"]
     groups = sorted({g for g, *_ in gains})
     for size in range(1, min(MAX_CHANGES, len(groups)) + 1):
@@ -143,10 +174,10 @@ def _options(answers: dict, edition: str, lang: str, now: dict) -> tuple[list[di
             for combo in itertools.product(*per_group):
                 if sum(c[3] for c in combo) < deficit:
                     continue
-                after = assess(_merge(clean, [c[1] for c in combo]), edition, lang)["total"]
+                after = _total(p, edition, lang, [c[1] for c in combo])
                 if after >= now["pass_mark"]:
                     found.append({"changes": [{"id": c[0], "text": c[2], "answers": c[1]} for c in combo],
-                                  "total_after": after})
+                                  "total_after": after, "total_after_text": formats.quantity(after, now["unit"], lang)})
         if found:
             # Least overshoot first: the smallest changes that are enough.
             found.sort(key=lambda o: o["total_after"])

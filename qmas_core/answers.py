@@ -6,19 +6,21 @@ Every problem is collected and raised at once as `InvalidAnswers`, so a form can
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from .load import rules
-from . import talent_list
+from .load import LANGUAGES, rules, text
+from . import amounts, formats, names, talent_list
 
 MONEY_LIMIT = 10**13  # HK$10 trillion: far above any real income, below float trouble
-LANGUAGE_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,40}$")
+LANGUAGE_NAME = re.compile(r"^[^\x00-\x1f\x7f-\x9f]{1,40}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Spoken forms of Chinese: the vocabulary's "chinese" covers them (they are not two languages).
-CHINESE_FORMS = {"chinese", "putonghua", "mandarin", "cantonese"}
+LIST_SEPARATORS = re.compile(r"[,，、;；]")
 
 
 class Message(str):
@@ -35,8 +37,9 @@ class Message(str):
 
 
 def _message_text(key: str, lang: str, fields: dict) -> str:
-    from .load import text
-    return text(rules("errors")["messages"][key], lang).format(**fields)
+    """A field given as a {en, zh-Hant, zh-Hans} table is said in `lang` too."""
+    said = {k: text(v, lang) if isinstance(v, dict) else v for k, v in fields.items()}
+    return text(rules("errors")["messages"][key], lang).format(**said)
 
 
 def localized(errors: list[dict], lang: str) -> list[dict]:
@@ -91,9 +94,20 @@ def next_birthday(birth: dt.date, after: dt.date) -> dt.date:
     raise AssertionError("unreachable")
 
 
+def _quantity(value, q: dict) -> dict:
+    """A number of a question's unit, in each language ("8 years", "HK$1,000,000")."""
+    unit = q.get("unit")
+    return {lang: formats.quantity(value, unit, lang) if unit else formats.number(value) for lang in LANGUAGES}
+
+
 def _number(value, q: dict, whole: bool) -> tuple[float | int | None, str | None]:
+    if q["type"] == "money" and isinstance(value, str):
+        parsed = amounts.parse(value)
+        if parsed is None:
+            return None, Message("not_an_amount")
+        value = parsed
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None, Message("not_a_number", kind=type(value).__name__)
+        return None, Message("not_an_amount" if q["type"] == "money" else "not_a_number")
     if isinstance(value, float) and not math.isfinite(value):
         return None, Message("not_finite")
     if whole:
@@ -103,56 +117,116 @@ def _number(value, q: dict, whole: bool) -> tuple[float | int | None, str | None
     low = q.get("min", 0 if q["type"] != "money" else -MONEY_LIMIT)
     high = q.get("max", MONEY_LIMIT)
     if value < low or value > high:
-        return None, Message("out_of_range", low=f"{low:,}", high=f"{high:,}")
+        shown_low = _quantity(low, q) if q["type"] == "money" else formats.number(low)
+        return None, Message("out_of_range", low=shown_low, high=_quantity(high, q))
     return value, None
 
 
-def _date(value) -> tuple[dt.date | None, str | None]:
+def _said_date(day: dt.date) -> dict:
+    return {lang: formats.date(day, lang) for lang in LANGUAGES}
+
+
+def _date(value, q: dict) -> tuple[dt.date | None, str | None]:
+    if isinstance(value, str):
+        value = visible(value).strip()
     if not isinstance(value, str) or not ISO_DATE.match(value):
         return None, Message("not_date")
+    year, month, day = (int(part) for part in value.split("-"))
+    if not 1 <= month <= 12:
+        return None, Message("not_real_month")
     try:
-        return dt.date.fromisoformat(value), None
+        date = dt.date(year, month, day)
     except ValueError:
-        return None, Message("not_real_date")
+        if year < 1:
+            return None, Message("not_date")
+        days = calendar.monthrange(year, month)[1]
+        return None, Message("not_real_day", days=days)
+    low, high = dt.date.fromisoformat(q["min"]), dt.date.fromisoformat(q["max"])
+    if not low <= date <= high:
+        return None, Message("date_out_of_range", low=_said_date(low), high=_said_date(high))
+    return date, None
 
 
 def _languages(value, q: dict) -> tuple[list | None, str | None]:
+    """Language ids, in the order given, each once; an empty name (a trailing comma, or only
+    invisible characters) is dropped. A name that is not recognised, or may mean two
+    languages, is an error naming it: it never becomes a language of its own."""
     if not isinstance(value, list):
         return None, Message("not_language_list")
     if len(value) > q["max_items"]:
         return None, Message("too_many_languages", max_items=q["max_items"])
-    names = []
-    for item in value:
-        if not isinstance(item, str) or not LANGUAGE_NAME.match(item.strip()):
+    if not all(isinstance(item, str) for item in value):
+        return None, Message("bad_language_name")
+    # One item may hold several names, as typed: "法語、日語", "French, Japanese" (no name has these).
+    items = [part.strip() for item in value for part in LIST_SEPARATORS.split(visible(item)) if part.strip()]
+    if len(items) > q["max_items"]:
+        return None, Message("too_many_languages", max_items=q["max_items"])
+    ids = []
+    for item in items:
+        if not LANGUAGE_NAME.match(item):
             return None, Message("bad_language_name")
-        name = item.strip().lower()
-        name = "chinese" if name in CHINESE_FORMS else name
-        if name not in names:
-            names.append(name)
-    return names, None
+        found = names.language_ids(item)
+        if not found:
+            return None, Message("unknown_language", name=item, other=_said(names.language_name, names.OTHER))
+        if len(found) > 1:
+            meanings = sorted(found)
+            return None, Message("ambiguous_language", name=item, choices=_said(
+                lambda _, lang: " / ".join(names.language_name(i, lang) for i in meanings), None))
+        if (lang_id := found.pop()) not in ids:
+            ids.append(lang_id)
+    return ids, None
+
+
+def _said(say, value) -> dict:
+    """{en, zh-Hant, zh-Hans}: `say(value, lang)` in each language, for a message field."""
+    from .load import LANGUAGES
+    return {lang: say(value, lang) for lang in LANGUAGES}
+
+
+def visible(value: str) -> str:
+    """`value` without invisible characters: format characters (Unicode Cf: bidi controls,
+    zero-width spaces and joiners), lone surrogates (Cs), and C0/C1 controls (Cc)."""
+    return "".join(c for c in value if unicodedata.category(c) not in ("Cf", "Cs", "Cc"))
 
 
 def _check(key: str, value, q: dict):
     kind = q["type"]
+    if isinstance(value, str):
+        value = visible(value)  # nothing invisible counts as (part of) an answer
     if kind in ("int", "years", "money"):
         return _number(value, q, whole=kind == "int")
     if kind == "bool":
         return (value, None) if isinstance(value, bool) else (None, Message("not_bool"))
     if kind == "choice":
-        if isinstance(value, str) and value in q["choices"]:
-            return value, None
-        return None, Message("not_choice", choices=", ".join(q["choices"]))
+        if isinstance(value, str) and value.strip() in q["choices"]:
+            return value.strip(), None
+        labels = {lang: ("、" if lang != "en" else ", ").join(text(q["choice_labels"][c], lang) for c in q["choices"])
+                  for lang in LANGUAGES}
+        return None, Message("not_choice", choices=labels)
     if kind == "languages":
         return _languages(value, q)
     if kind == "talent_list":
         if isinstance(value, bool):
             return value, None
-        if isinstance(value, str) and talent_list.profession(value):
-            return value, None
+        if isinstance(value, str) and talent_list.profession(value.strip()):
+            return value.strip(), None
         return None, Message("not_talent")
     if kind == "date":
-        return _date(value)
+        return _date(value, q)
+    if kind == "country":
+        code = value.strip().upper() if isinstance(value, str) else None
+        return (code, None) if names.is_country(code) else (None, Message("not_country"))
     raise AssertionError(f"unknown question type {kind!r}")
+
+
+def _shown_key(key) -> str:
+    """An unknown key as it may be shown: invisible characters removed, other controls
+    escaped, at most 60 characters."""
+    if not isinstance(key, str):
+        return repr(key)[:60]
+    shown = "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in visible(key))
+    # A key of only spaces or invisible characters is shown escaped and quoted: "\u200b".
+    return shown.strip()[:60] or json.dumps(key)[:60]
 
 
 def validate(answers, today: dt.date | None = None, lang: str = "en") -> Profile:
@@ -164,11 +238,17 @@ def validate(answers, today: dt.date | None = None, lang: str = "en") -> Profile
     errors: list[dict] = []
     values = {key: q.get("default") for key, q in known.items()}
     given, unsure = set(), set()
-    for key, value in answers.items():
+    seen: set = set()
+    for raw_key, value in answers.items():
+        # A key with invisible characters (a zero-width space, a bidi control) is the same key.
+        key = visible(raw_key).strip() if isinstance(raw_key, str) else raw_key
         if key not in known:
-            shown = key if isinstance(key, str) and len(key) <= 60 else repr(key)[:60]
-            errors.append({"field": shown, "message": Message("unknown_key", allowed=", ".join(known))})
+            errors.append({"field": _shown_key(raw_key), "message": Message("unknown_key")})
             continue
+        if key in seen:
+            errors.append({"field": key, "message": Message("given_twice")})
+            continue
+        seen.add(key)
         if value is None:
             unsure.add(key)
             continue
@@ -188,10 +268,12 @@ def _cross_check(values: dict, given: set, errors: list, today: dt.date) -> None
     for q in questions():
         outer = q.get("within")
         if outer and {q["key"], outer} <= given and values[q["key"]] > values[outer]:
-            errors.append({"field": q["key"], "message": Message("more_than", outer=outer, value=f"{values[outer]:g}")})
+            errors.append({"field": q["key"], "message": Message(
+                "more_than", outer=question(outer)["label"], value=_quantity(values[outer], question(outer)))})
     if "birth_date" in given:
         if "age" in given:
-            errors.append({"field": "birth_date", "message": Message("age_or_birth_date")})
+            errors.append({"field": "birth_date", "message": Message(
+                "age_or_birth_date", age=question("age")["label"], birth=question("birth_date")["label"])})
             return
         on = values["application_date"] or today
         if values["birth_date"] > on:
@@ -200,7 +282,8 @@ def _cross_check(values: dict, given: set, errors: list, today: dt.date) -> None
         age = age_on(values["birth_date"], on)
         limit = question("age")["max"]
         if age > limit:
-            errors.append({"field": "birth_date", "message": Message("age_above", age=age, limit=limit)})
+            errors.append({"field": "birth_date", "message": Message(
+                "age_above", age=_quantity(age, question("age")), limit=_quantity(limit, question("age")))})
             return
         values["age"] = age
         values["application_date"] = on

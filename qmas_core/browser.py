@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 
-from .advice import advise
+import datetime as dt
+
+from .advice import advise_profile
 from .answers import InvalidAnswers
-from .assess import assess
+from .assess import AUTO, assess_profile, profile, summary
 from .checklist import checklist
-from .editions import edition_for, editions
+from .editions import editions
 from .universities import find
 
 EXTRAS = ("advice", "checklist", "compare")
@@ -46,25 +48,28 @@ def _other_general(edition: str) -> str | None:
     return next((e for e in general if e != edition), None) if edition in general else None
 
 
-def report(answers: dict, edition: str, lang: str = "en", include: tuple[str, ...] = ()) -> dict:
+def report(answers: dict, edition: str | None = AUTO, lang: str = "en", include: tuple[str, ...] = (), *,
+           today: dt.date | None = None) -> dict:
     """`assess` plus the extras asked for: `advice` (what-if), `checklist` (documents) and
-    `compare` (the same answers under the other General Points Test edition)."""
-    out = {"result": assess(answers, edition, lang)}
+    `compare` (the same answers under the other General Points Test edition). The answers are
+    validated and assessed once; the extras reuse that result."""
+    p, edition, today = profile(answers, edition, lang, today)
+    result = assess_profile(p, edition, lang, today)
+    out = {"result": result}
     if "advice" in include:
-        out["advice"] = advise(answers, edition, lang)
+        out["advice"] = advise_profile(p, result, lang)
     if "checklist" in include:
-        out["checklist"] = checklist(answers, edition, lang)
+        out["checklist"] = checklist(answers, edition, lang, result=result)
     other = _other_general(edition)
     if "compare" in include and other:
-        r = assess(answers, other, lang)
-        out["compare"] = {k: r[k] for k in ("edition", "title", "effective_from", "effective_to", "total",
-                                            "pass_mark", "maximum", "eligible", "passed")}
+        out["compare"] = summary(p, other, lang)
     return out
 
 
 def assess_json(request: str) -> str:
-    """`{"answers", "edition", "lang", "include"}` as JSON in (edition defaults to the one in
-    force today); `{"result", …extras}` or `{"errors": [{field, message}]}` out."""
+    """`{"answers", "edition", "lang", "include"}` as JSON in (`edition` omitted, null or "auto":
+    the edition in force on the application date, or today); `{"result", …extras}` or
+    `{"errors": [{field, message}]}` out."""
     call = _loads(request)
     if not isinstance(call, dict):
         return json.dumps({"errors": [{"field": "request", "message": "must be a JSON object"}]})
@@ -72,7 +77,7 @@ def assess_json(request: str) -> str:
     if not isinstance(include, list) or not all(isinstance(x, str) and x in EXTRAS for x in include):
         return json.dumps({"errors": [{"field": "include", "message": "must be a list of: " + ", ".join(EXTRAS)}]})
     try:
-        out = report(call.get("answers", {}), call.get("edition") or edition_for(), call.get("lang", "en"), tuple(include))
+        out = report(call.get("answers", {}), call.get("edition"), call.get("lang", "en"), tuple(include))
     except InvalidAnswers as error:
         return json.dumps({"errors": error.errors}, ensure_ascii=False)
     return json.dumps(out, ensure_ascii=False)

@@ -3,14 +3,15 @@ prerequisite of a profile (from `rules/evidence.toml`)."""
 
 from __future__ import annotations
 
-from .assess import assess
+from .assess import AUTO, assess
 from .load import rules, source, text
 
 
-def checklist(answers: dict, edition: str, lang: str = "en") -> dict:
+def checklist(answers: dict, edition: str | None = AUTO, lang: str = "en", *, result: dict | None = None) -> dict:
     """`{"items": [{id, text, for: [labels]}], "note", "sources"}` for what `answers` claims:
-    every factor or criterion that scores, and every prerequisite."""
-    result = assess(answers, edition, lang)
+    every factor or criterion that scores, and every prerequisite. `result`, when given, is
+    `assess`'s result for the same answers, used instead of assessing again."""
+    result = result or assess(answers, edition, lang)
     claimed = {f["id"]: f["label"] for f in result["factors"] if f["score"] > 0}
     claimed.update({p["id"]: p["label"] for p in result["prerequisites"]})
     data = rules("evidence")

@@ -3,13 +3,8 @@
 
 from __future__ import annotations
 
-from .answers import question
 from .load import rules, text
-
-
-def language_name(name: str, lang: str) -> str:
-    label = question("good_languages")["choice_labels"].get(name)
-    return text(label, lang) if label else name.title()
+from .names import country_name, language_name
 
 
 def check(rule: dict, p, lang: str) -> tuple[bool | None, str]:
@@ -49,4 +44,8 @@ def check(rule: dict, p, lang: str) -> tuple[bool | None, str]:
         met = any(n in value for n in wanted)
         shown = " / ".join(language_name(n, lang) for n in wanted)
         return met, say("has_language" if met else "lacks_language", language=shown)
+    if test == "not_in":
+        if value is None:
+            return None, ""
+        return value not in limit, say("country", country=country_name(value, lang))
     raise AssertionError(f"unknown test {test!r} in rule {rule['id']!r}")

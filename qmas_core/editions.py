@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .load import rules, text
+from . import formats
+from .load import message, rules, text
 
 
 def all_editions() -> list[dict]:
@@ -22,15 +23,18 @@ def in_force(entry: dict, on: dt.date) -> bool:
 
 
 def editions(lang: str = "en", today: dt.date | None = None) -> list[dict]:
-    """`id`, `title`, `test`, `effective_from`, `effective_to` (or None), `current`, `note`."""
+    """`id`, `title`, `test`, `unit`, `effective_from`, `effective_to` (or None),
+    `effective_text` (the dates in words), `current`, `note`."""
     today = today or dt.date.today()
     return [
         {
             "id": e["id"],
             "title": text(e["title"], lang),
             "test": e["test"],
+            "unit": rules(e["id"])["unit"],
             "effective_from": e["effective_from"],
             "effective_to": e.get("effective_to"),
+            "effective_text": effective_text(e, lang),
             "current": in_force(e, today),
             "note": text(e.get("note"), lang),
         }
@@ -49,3 +53,12 @@ def edition_for(on: dt.date | str | None = None, test: str = "general") -> str:
         if e["test"] == test and in_force(e, on):
             return e["id"]
     raise ValueError(f"no encoded {test} test edition was in force on {on.isoformat()}")
+
+
+def effective_text(entry: dict, lang: str) -> str:
+    """An edition's dates in words: "1 January 2023 to 31 October 2024", "from 1 November 2024"."""
+    start = formats.date(entry["effective_from"], lang)
+    if entry.get("effective_to"):
+        end = formats.date(entry["effective_to"], lang)
+        return message(rules("results"), "effective_range", lang, **{"from": start, "to": end})
+    return message(rules("results"), "effective_from", lang, **{"from": start})

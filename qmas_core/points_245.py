@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from . import talent_list
+from . import formats, talent_list
 from .answers import question
 from .factors import scored
 from .load import message, rules, text
@@ -62,6 +62,8 @@ def work_experience(rule: dict, p, lang: str) -> dict:
 
 
 def talent(rule: dict, p, lang: str) -> dict:
+    """30 points for a profession on the list in force on the application date (without a date:
+    on any list this test used); a plain "yes" is taken at its word."""
     answer = p["talent_list"]
     if not answer:
         return scored(rule, 0, [_msg("talent_no", lang)], lang)
@@ -69,8 +71,14 @@ def talent(rule: dict, p, lang: str) -> dict:
         return scored(rule, rule["points"], [_msg("talent_yes", lang, points=rule["points"])], lang)
     entry = talent_list.profession(answer)
     profession_name = talent_list.name(entry, lang)
-    if not set(entry["versions"]) & set(rule["list_versions"]):
-        return scored(rule, 0, [_msg("talent_not_in_force", lang, profession=profession_name, added=entry["added"])], lang)
+    on = p["application_date"]
+    version = talent_list.in_force(rule["list_versions"], on)
+    if not talent_list.listed_in(entry, version):
+        added = formats.date(entry["added"], lang) if len(entry["added"]) == 10 else entry["added"]
+        if not any(talent_list.listed_in(entry, v) for v in rule["list_versions"]):
+            return scored(rule, 0, [_msg("talent_not_in_force", lang, profession=profession_name, added=added)], lang)
+        return scored(rule, 0, [_msg("talent_not_yet", lang, profession=profession_name, added=added,
+                                     on=formats.date(on, lang))], lang)
     return scored(rule, rule["points"], [_msg("talent_profession", lang, profession=profession_name, points=rule["points"])], lang)
 
 

@@ -15,13 +15,18 @@ def assess(p, edition: str, lang: str) -> list[dict]:
     rows = []
     for rule in applicable(edition):
         met, detail = check(rule, p, lang)
-        if met is None:
+        if met is None and rule.get("missing") == "met":
+            met, reason = True, message(data, "missing_not_checked", lang)
+        elif met is None:
             reason = message(data, "missing", lang)
+        elif not met and "excluded" in rule:
+            reason = text(rule["excluded"], lang)  # the official sentence
         else:
             reason = message(data, "met" if met else "not_met", lang) + (f" ({detail})" if detail else "")
         row = {"id": rule["id"], "label": text(rule["label"], lang), "met": bool(met), "reason": reason,
                "sources": list(rule["sources"])}
-        if "note" in rule:
-            row["notes"] = [text(rule["note"], lang)]
+        notes = [text(n, lang) for n in (rule.get("note"), rule.get("edition_notes", {}).get(edition)) if n]
+        if notes:
+            row["notes"] = notes
         rows.append(row)
     return rows

@@ -6,6 +6,7 @@ so a page can say how many are shown and link the official site for the rest.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 from .load import rules_json
@@ -25,6 +26,30 @@ def version(version_id: str) -> dict:
 
 def newest() -> dict:
     return versions()[-1]
+
+
+def _order(version_id: str) -> int:
+    return [v["version"] for v in versions()].index(version_id)
+
+
+def in_force(version_ids: list[str], on: dt.date | None) -> str:
+    """Of `version_ids` (oldest first), the one in force on `on`: the newest that had started
+    (a version without a known start, "2021", was in force before any dated one); with no
+    date, the newest of them."""
+    started = [v for v in version_ids if on is None or (version(v)["effective_from"] or "") <= on.isoformat()]
+    return (started or version_ids[:1])[-1]
+
+
+def added_in(entry: dict) -> str:
+    """The first version that lists a profession, from the date (or year) it was added."""
+    return next(v["version"] for v in versions()
+                if v["version"] == entry["added"] or (v["effective_from"] or v["version"]) >= entry["added"])
+
+
+def listed_in(entry: dict, version_id: str) -> bool:
+    """Whether the version lists the profession (it was added in that version or earlier; the
+    shipped versions are incomplete, so membership comes from the date it was added)."""
+    return _order(added_in(entry)) <= _order(version_id)
 
 
 @functools.cache

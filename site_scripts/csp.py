@@ -1,20 +1,7 @@
-"""MkDocs hook: the hashes of the inline scripts in the pages' Content-Security-Policy.
-
-``overrides/main.html`` writes the policy in a ``<meta http-equiv="Content-Security-Policy">``
-near the top of every page's head, with ``script-src 'self' 'qmas-inline-script-hashes'``.
-Material emits a few small inline scripts of its own (``__md_scope`` and the storage helpers,
-the palette restore, the tabbed-content anchor); this hook replaces that placeholder with one
-``'sha256-…'`` source per distinct inline script found in any page of the build, so no
-``'unsafe-inline'`` is needed. The same list goes into every page: with instant navigation,
-Material re-inserts the next page's inline scripts under the first page's policy.
-
-``<script type="application/json">`` blocks (Material's ``__config``, the calculator's
-strings) are data, never executed, and need no hash. Inline event-handler attributes
-(``onclick=``), ``javascript:`` URLs and inline styles get no exception: the policy blocks
-them, and tests/browser/test_csp.py fails on any (``blocked_inline_code``).
-
-Listed in mkdocs.yml under ``hooks:``, after ``site_scripts/hooks.py``.
-"""
+"""MkDocs hook: fills the pages' Content-Security-Policy (overrides/main.html) with the hashes of
+Material's inline scripts, so the policy needs no 'unsafe-inline'. Every page gets the same list:
+with instant navigation, Material runs the next page's inline scripts under the first page's
+policy. Keep it last in mkdocs.yml's hooks."""
 
 from __future__ import annotations
 

@@ -1,50 +1,5 @@
-"""Build the qmas_core wheel, and what the browser worker loads, into the site.
-
-    python -m site_scripts.wheel --site-dir site
-
-builds ``qmas_core-<version>-py3-none-any.whl`` from pyproject.toml and writes
-
-    <site-dir>/assets/py/qmas_core-<version>-py3-none-any.whl
-    <site-dir>/assets/py/qmas-py-<sha256[:12]>.zip.gz   the bundle (see below)
-    <site-dir>/assets/py/manifest.json
-    <site-dir>/sw.js                                     the service worker
-
-The bundle (site_scripts/pyodide_files.build_bundle, run under Node: needs the
-Pyodide runtime copied first) is the stdlib modules the core needs plus the core,
-precompiled; the worker passes it to Pyodide as its stdlib, so the wheel itself
-is not loaded in the browser (it stays the artifact the tests compare with). The
-manifest tells the worker what to load::
-
-    {"name": "qmas_core", "version": "1.0.0",
-     "wheel": "qmas_core-1.0.0-py3-none-any.whl", "sha256": "…", "size": 12345,
-     "pyodide": {"version": "314.0.7", "dir": "../pyodide/314.0.7/"},
-     "pyodide_lock": {"info": {…}, "packages": {}},
-     "bundle": {"file": "qmas-py-….zip.gz", "sha256": "…", "size": …, "encoding": "gzip", …},
-     "stdlib": {"full": "python_stdlib.zip", "names": ["abc", …]},
-     "cache": "<16 hex digits>"}
-
-``pyodide_lock`` lets the worker pass ``lockFileContents`` and skip fetching the
-119 kB lock file, whose package entries name wheels this site does not host
-anyway. ``stdlib`` is the fallback: should the core ever import a stdlib module
-the bundle left out, the worker fetches the full stdlib (only for these
-top-level names). ``cache`` changes with any file the worker loads: it names the
-service worker's cache and the memory snapshot. Without a bundle
-(``build_into_site(bundle=False)``), the worker loads the wheel with
-``loadPackage``, and ``"pyodide_stdlib": "python_stdlib_pyc.zip"`` when
-``pyodide_files --pyc-stdlib`` made one.
-
-The build is reproducible: same sources, same bytes, same sha256 (zip times
-come from SOURCE_DATE_EPOCH, fixed at 1980-01-01 unless set). It runs in a
-scratch copy of the project, so no build/ or *.egg-info is left in the tree and
-a stale build/lib can never leak deleted modules into the wheel.
-
-From an MkDocs hook (after the Pyodide files)::
-
-    from site_scripts import pyodide_files, wheel
-    def on_post_build(config, **kwargs):
-        pyodide_files.copy_runtime(config.site_dir)
-        wheel.build_into_site(config.site_dir)
-"""
+"""Build the qmas_core wheel, the bundle made from it, the manifest that tells the browser worker
+what to load, and the service worker, into the site (reproducibly: same sources, same bytes)."""
 
 from __future__ import annotations
 
@@ -62,23 +17,24 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from site_scripts import pyodide_files
+
 ROOT = Path(__file__).resolve().parent.parent
 DEST = Path("assets") / "py"
 MANIFEST = "manifest.json"
-PYC_STDLIB = "python_stdlib_pyc.zip"  # made by pyodide_files --pyc-stdlib
 FULL_STDLIB = "python_stdlib.zip"
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", FULL_STDLIB)
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", FULL_STDLIB)  # in the cache key
 SW_RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")  # what the worker loads
 SW_TEMPLATE = Path(__file__).resolve().parent / "sw.js"
 SW_NAME = "sw.js"
-ZIP_EPOCH = "315532800"  # 1980-01-01T00:00:00Z, the earliest zip timestamp
+ZIP_EPOCH = "315532800"  # 1980-01-01T00:00:00Z, the earliest zip timestamp (SOURCE_DATE_EPOCH)
 
-# Top-level entries that are not part of the Python package; never copied into
-# the scratch build tree.
+# Not part of the package: never copied into the scratch tree the wheel is built in (a copy,
+# so no build/ or *.egg-info is left behind and a stale build/lib cannot leak into the wheel).
 _SKIP_TOP = {
     ".git", ".ci", ".github", ".cache", ".venv", ".pytest_cache", ".hypothesis",
     "node_modules", "site", "build", "dist", "docs", "overrides", "tests",
-    "site_scripts",
+    "site_scripts", "tools",
 }
 
 
@@ -169,53 +125,33 @@ def wheel_metadata(wheel: Path) -> dict:
     return {"name": fields["Name"], "version": fields["Version"]}
 
 
-def _runtime_dir(site_dir: Path) -> Path | None:
-    from site_scripts import pyodide_files
-
-    return pyodide_files.runtime_dir(site_dir)
-
-
-def _minimal_pyodide_lock(runtime: Path | None) -> dict | None:
-    lock = runtime / "pyodide-lock.json" if runtime else None
-    if lock is None or not lock.is_file():
-        return None
-    info = json.loads(lock.read_text(encoding="utf-8"))["info"]
-    return {"info": info, "packages": {}}
-
-
-def write_manifest(site_dir: str | Path, wheel: Path, bundle: dict | None = None) -> dict:
-    """Write ``<site_dir>/assets/py/manifest.json`` for ``wheel`` (and the bundle made from
-    it, if any) and return it."""
+def write_manifest(site_dir: str | Path, wheel: Path, bundle: dict) -> dict:
+    """Write ``<site_dir>/assets/py/manifest.json`` for ``wheel``, the bundle made from it and
+    the copied Pyodide runtime, and return it."""
     site_dir = Path(site_dir)
+    runtime = pyodide_files.runtime_dir(site_dir)
+    lock_info = json.loads((runtime / "pyodide-lock.json").read_text(encoding="utf-8"))["info"]
     manifest = {
         **wheel_metadata(wheel),
         "wheel": wheel.name,
         "sha256": sha256_file(wheel),
         "size": wheel.stat().st_size,
-    }
-    runtime = _runtime_dir(site_dir)
-    cache_key = hashlib.sha256(manifest["sha256"].encode())
-    if runtime is not None:
-        from site_scripts import pyodide_files
-
-        manifest["pyodide"] = {
+        "pyodide": {
             "version": pyodide_files.runtime_version(runtime),
             "dir": Path(os.path.relpath(runtime, site_dir / DEST)).as_posix() + "/",
-        }
-        for name in RUNTIME_FILES:
-            if (runtime / name).is_file():
-                cache_key.update(f"{name}:{sha256_file(runtime / name)}".encode())
-        lock = _minimal_pyodide_lock(runtime)
-        if lock is not None:
-            manifest["pyodide_lock"] = lock
-        if (runtime / PYC_STDLIB).is_file():
-            manifest["pyodide_stdlib"] = PYC_STDLIB
-        if bundle is not None and (runtime / FULL_STDLIB).is_file():
-            manifest["stdlib"] = {"full": FULL_STDLIB, "names": pyodide_files.stdlib_top_names(runtime / FULL_STDLIB)}
-    if bundle is not None:
-        manifest["bundle"] = bundle
-        cache_key.update(bundle["sha256"].encode())
+        },
+        # Passed to loadPyodide inline: one request fewer, and its package entries name
+        # wheels this site does not host.
+        "pyodide_lock": {"info": lock_info, "packages": {}},
+        # The worker fetches the full stdlib only for these names, should the bundle lack one.
+        "stdlib": {"full": FULL_STDLIB, "names": pyodide_files.stdlib_top_names(runtime / FULL_STDLIB)},
+        "bundle": bundle,
+    }
     # Names the service worker's cache and the worker's memory snapshot: a new build, a new key.
+    cache_key = hashlib.sha256(manifest["sha256"].encode())
+    for name in RUNTIME_FILES:
+        cache_key.update(f"{name}:{sha256_file(runtime / name)}".encode())
+    cache_key.update(bundle["sha256"].encode())
     manifest["cache"] = cache_key.hexdigest()[:16]
     path = site_dir / DEST / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -226,13 +162,10 @@ def write_service_worker(site_dir: str | Path, manifest: dict) -> Path:
     """Write ``<site_dir>/sw.js`` (site_scripts/sw.js with the files to keep and the
     manifest's cache key): the Pyodide runtime the worker loads and the bundle."""
     site_dir = Path(site_dir)
-    files = []
-    if "pyodide" in manifest:
-        # Their folder carries Pyodide's version: the URLs are immutable.
-        runtime = posixpath.normpath((DEST / manifest["pyodide"]["dir"]).as_posix())
-        files += [f"{runtime}/{name}" for name in SW_RUNTIME_FILES]
-    if "bundle" in manifest:
-        files.append(f"{DEST.as_posix()}/{manifest['bundle']['file']}")
+    # Their folder carries Pyodide's version: the URLs are immutable.
+    runtime = posixpath.normpath((DEST / manifest["pyodide"]["dir"]).as_posix())
+    files = [f"{runtime}/{name}" for name in SW_RUNTIME_FILES]
+    files.append(f"{DEST.as_posix()}/{manifest['bundle']['file']}")
     config = json.dumps({"version": manifest["cache"], "files": files}, sort_keys=True)
     template = SW_TEMPLATE.read_text(encoding="utf-8")
     marker = "/*QMAS_SW_CONFIG*/"
@@ -245,10 +178,10 @@ def write_service_worker(site_dir: str | Path, manifest: dict) -> Path:
     return target
 
 
-def build_into_site(site_dir: str | Path, project: str | Path = ROOT, bundle: bool = True) -> dict:
-    """Build the wheel into ``<site_dir>/assets/py/`` (removing older wheels), the bundle
-    the worker loads (site_scripts/pyodide_files.build_bundle; needs the Pyodide runtime
-    copied first, and Node), write the manifest and ``sw.js``. Returns the manifest."""
+def build_into_site(site_dir: str | Path, project: str | Path = ROOT) -> dict:
+    """Build the wheel into ``<site_dir>/assets/py/`` (removing older wheels), the bundle made
+    from it (needs the Pyodide runtime copied first, and Node), the manifest and ``sw.js``.
+    Returns the manifest."""
     site_dir = Path(site_dir)
     dest = site_dir / DEST
     dest.mkdir(parents=True, exist_ok=True)
@@ -258,19 +191,10 @@ def build_into_site(site_dir: str | Path, project: str | Path = ROOT, bundle: bo
             old.unlink()
         target = dest / built.name
         shutil.copyfile(built, target)
-    made = None
-    if bundle and _runtime_dir(site_dir) is not None:
-        from site_scripts import pyodide_files
-
-        made = pyodide_files.build_bundle(target, dest, site_dir)
-    manifest = write_manifest(site_dir, target, made)
+    bundle = pyodide_files.build_bundle(target, dest, site_dir)
+    manifest = write_manifest(site_dir, target, bundle)
     write_service_worker(site_dir, manifest)
     return manifest
-
-
-def on_post_build(config, **kwargs) -> None:
-    """MkDocs hook: ``hooks: [site_scripts/wheel.py]`` (list it after pyodide_files.py)."""
-    build_into_site(config["site_dir"])
 
 
 def main(args=None) -> None:
@@ -282,19 +206,17 @@ def main(args=None) -> None:
     parser.add_argument(
         "--project", default=str(ROOT), help="folder with pyproject.toml (default: repo root)"
     )
-    parser.add_argument("--no-bundle", action="store_true", help="no bundle: the worker loads the wheel")
     opts = parser.parse_args(args)
     try:
-        manifest = build_into_site(opts.site_dir, opts.project, bundle=not opts.no_bundle)
+        manifest = build_into_site(opts.site_dir, opts.project)
     except (RuntimeError, OSError) as e:
         raise SystemExit(e)
     print(
         f"{manifest['wheel']} ({manifest['size']:,} bytes, sha256 {manifest['sha256'][:12]}…)"
         f" -> {Path(opts.site_dir) / DEST}"
     )
-    if "bundle" in manifest:
-        b = manifest["bundle"]
-        print(f"{b['file']} ({b['size']:,} bytes, {b['stdlib_modules']} stdlib modules) -> {Path(opts.site_dir) / DEST}")
+    b = manifest["bundle"]
+    print(f"{b['file']} ({b['size']:,} bytes, {b['stdlib_modules']} stdlib modules) -> {Path(opts.site_dir) / DEST}")
 
 
 if __name__ == "__main__":

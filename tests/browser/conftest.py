@@ -5,7 +5,7 @@ $QMAS_SITE_DIR or else site/, at http://127.0.0.1:<free port>/qmas/, with this
 folder's fixtures/ (test pages) mounted at /qmas/__tests__/.
 
     browser      session-wide headless Chromium (Debian's when present, else
-                 Playwright's own; see site_scripts/browser.py)
+                 Playwright's own; see tools/browser.py)
     page         a fresh browser context and page per test; what it saw is in
                  the ``page_log`` fixture
     page_log     console errors, page errors, failed requests, every request URL
@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from site_scripts import browser as browser_setup  # noqa: E402
-from site_scripts import serve  # noqa: E402
+from tools import browser as browser_setup  # noqa: E402
+from tools import serve  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BASE_PATH = "/qmas/"

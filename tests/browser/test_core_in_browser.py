@@ -61,7 +61,7 @@ from tests.browser.bundle_tools import bundle_zip, serve_bundle_without
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-from site_scripts import serve  # noqa: E402  (conftest.py puts the project root on sys.path)
+from tools import serve  # noqa: E402  (conftest.py puts the project root on sys.path)
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -93,10 +93,11 @@ PROJECT_FILES = (
     "tests/core/*.py",
     "tests/cases/*",
     "qmas_core/rules/*",
-    "site_scripts/__init__.py",
-    "site_scripts/make_han_variants.py",
-    "site_scripts/make_talent_zh_hans.py",
+    "tools/__init__.py",
+    "tools/make_han_variants.py",
+    "tools/make_talent_zh_hans.py",
     "site_scripts/calculator_strings.toml",
+    "overrides/partials/qmas/points-245-factors.html",
 )
 
 PAGE_HTML = """<!doctype html>

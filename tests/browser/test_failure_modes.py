@@ -121,7 +121,7 @@ def test_without_webassembly_the_visitor_is_told_in_their_language(browser, serv
 
 
 def _launch_options(*extra: str) -> dict:
-    from site_scripts import browser as browser_setup
+    from tools import browser as browser_setup
 
     options = browser_setup.launch_options()
     options["args"] = list(options["args"]) + list(extra)

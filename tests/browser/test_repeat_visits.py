@@ -26,7 +26,8 @@ pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 from playwright.sync_api import expect  # noqa: E402
 
-from site_scripts import serve, wheel  # noqa: E402
+from site_scripts import wheel  # noqa: E402
+from tools import serve  # noqa: E402
 
 from tests.browser.calculator_driver import READY_TIMEOUT  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""site_scripts.serve: the local stand-in for GitHub Pages (no browser needed)."""
+"""tools.serve: the local stand-in for GitHub Pages (no browser needed)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from site_scripts import serve
+from tools import serve
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -39,7 +39,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 import qmas_core
-from site_scripts import serve
+from tools import serve
 from tests.browser.site_pages import CSP_CONSOLE_WORDS, CSP_RECORDER, csp_violations, html_files, page_paths, wait_for_result
 
 ROOT = Path(__file__).resolve().parents[2]

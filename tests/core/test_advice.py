@@ -18,7 +18,7 @@ def test_criteria_short_by_one_lists_each_single_criterion():
     assert {"eligible_university_degree", "international_2_years", "multinational_3_years"} <= {c["id"] for c in advice["candidates"]}
     assert all(len(o["changes"]) == 1 and o["total_after"] >= 6 for o in advice["options"])
     assert single and "age_50_or_below" not in single
-    assert advice["summary"] == "You need 1 more to reach the pass mark of 6."
+    assert advice["summary"] == "You are 1 criterion short of the pass mark of 6 criteria."
 
 
 def test_english_counts_twice_for_a_chinese_speaker():
@@ -56,7 +56,7 @@ def test_passing_profile_shows_margin_and_critical_facts():
     assert (advice["passed"], advice["margin"]) == (True, 35)
     rests = {r["id"]: r["critical"] for r in advice["rests_on"]}
     assert rests == {"age": False, "qualification": True, "work_experience": False, "language": False}
-    assert advice["options"] == [] and "35 to spare" in advice["summary"]
+    assert advice["options"] == [] and "35 points to spare" in advice["summary"]
 
 
 def test_unmet_prerequisite_is_said_first():

@@ -17,29 +17,29 @@ def errors(answers, edition="criteria-2024", **kw):
 
 
 @pytest.mark.parametrize("field, value, words", [
-    ("age", -1, "between 0 and 120"),
-    ("age", 121, "between 0 and 120"),
+    ("age", -1, "from 0 to 120 years old"),
+    ("age", 121, "from 0 to 120 years old"),
     ("age", 30.5, "whole number"),
     ("age", True, "must be a number"),
     ("age", "30", "must be a number"),
-    ("work_years", -0.5, "between 0 and 80"),
+    ("work_years", -0.5, "from 0 to 80 years"),
     ("work_years", math.nan, "finite"),
     ("work_years", math.inf, "finite"),
     ("work_years", False, "must be a number"),
-    ("annual_income_hkd", -1, "between 0"),
-    ("annual_income_hkd", 1e300, "between"),
-    ("children_under_18", 21, "between 0 and 20"),
+    ("annual_income_hkd", -1, "from HK$0 to HK$10,000,000,000,000"),
+    ("annual_income_hkd", 1e300, "from HK$0"),
+    ("children_under_18", 21, "from 0 to 20 children"),
     ("clean_record", 1, "true or false"),
     ("clean_record", "yes", "true or false"),
-    ("qualification", "phd", "one of: none, bachelor"),
+    ("qualification", "phd", "one of: No degree, Bachelor's degree"),
     ("good_languages", "english", "list of language names"),
     ("good_languages", ["english", 3], "printable"),
-    ("good_languages", ["\x00evil"], "printable"),
+    ("good_languages", ["\x00evil"], "not a language name"),
     ("good_languages", ["x" * 41], "printable"),
     ("good_languages", ["l%d" % i for i in range(21)], "at most 20"),
     ("talent_list", "astronaut", "Talent List profession"),
     ("talent_list", 1, "Talent List profession"),
-    ("birth_date", "1990-02-30", "real calendar date"),
+    ("birth_date", "1990-02-30", "not a real calendar date: that month has only 28 days"),
     ("birth_date", "01/02/1990", "YYYY-MM-DD"),
     ("birth_date", 19900101, "YYYY-MM-DD"),
 ])
@@ -51,11 +51,12 @@ def test_bad_value_names_field(field, value, words):
 def test_all_problems_at_once():
     found = errors({"age": -3, "work_years": "ten", "colour": "blue", "clean_record": None})
     assert set(found) == {"age", "work_years", "colour"}
-    assert "not an answer key" in found["colour"]
+    assert "is not a question of this check" in found["colour"]
 
 
 def test_senior_years_cannot_exceed_work_years():
-    assert "cannot be more than work_years" in errors({"work_years": 3, "senior_years": 4})["senior_years"]
+    assert errors({"work_years": 3, "senior_years": 4})["senior_years"] == (
+        'cannot be more than your answer to "Years of graduate or specialist-level work experience" (3 years)')
 
 
 @pytest.mark.parametrize("key", ["international_years", "multinational_years", "specified_field_years"])
@@ -112,7 +113,7 @@ def test_birthday_that_changes_points_is_reported():
     result = qmas_core.assess({"birth_date": "1985-03-10", "application_date": "2025-03-09"}, "points-245")
     assert result["age"] == 39
     assert result["age_changes"] == [
-        {"id": "age", "label": "Age", "age": 40, "on": "2025-03-10", "when": "after_application", "score": 30, "score_after": 20}
+        {"id": "age", "label": "Age", "age": 40, "on": "2025-03-10", "on_text": "10 March 2025", "when": "after_application", "score": 30, "score_after": 20}
     ]
 
 
@@ -122,7 +123,7 @@ def test_birthday_that_changes_nothing_is_not_reported():
 
 def test_turning_18_reports_the_prerequisite():
     changes = qmas_core.assess({"age": 17}, "criteria-2024")["age_changes"]
-    assert changes == [{"id": "age_18", "label": "Aged 18 or above when applying", "age": 18, "on": None,
+    assert changes == [{"id": "age_18", "label": "Aged 18 or above when applying", "age": 18, "on": None, "on_text": None,
                         "when": "after_application", "met": False, "met_after": True}]
 
 
@@ -145,7 +146,7 @@ def test_birthday_before_a_chosen_application_date_is_reported():
     result = qmas_core.assess({"birth_date": "1986-01-15", "application_date": "2026-03-01"}, "points-245",
                               today=dt.date(2025, 12, 1))
     assert result["age"] == 40 and result["factors"][0]["score"] == 20
-    assert result["age_changes"] == [{"id": "age", "label": "Age", "age": 40, "on": "2026-01-15",
+    assert result["age_changes"] == [{"id": "age", "label": "Age", "age": 40, "on": "2026-01-15", "on_text": "15 January 2026",
                                       "when": "before_application", "score": 30, "score_after": 20}]
 
 

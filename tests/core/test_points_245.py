@@ -2,6 +2,7 @@
 
 import pytest
 
+import qmas_core
 from tests.core.helpers import score
 
 E = "points-245"
@@ -72,3 +73,33 @@ def test_language(languages, points):
 ])
 def test_family(answers, points):
     assert score(answers, E, "family") == points
+
+
+@pytest.mark.parametrize("profession, on, points", [
+    # Added on 2023-05-16: nothing before that day, 30 from it.
+    ("ship-finance-professionals", "2023-03-01", 0),
+    ("ship-finance-professionals", "2023-05-15", 0),
+    ("ship-finance-professionals", "2023-05-16", 30),
+    ("ship-finance-professionals", "2024-10-31", 30),
+    ("ship-finance-professionals", None, 30),
+    # On the list since 2018: on every date.
+    ("actuaries", "2023-03-01", 30),
+    ("actuaries", "2023-05-16", 30),
+    # Added on 2025-03-01, after this test ended: never, on either side of that date.
+    ("accountants", "2025-02-28", 0),
+    ("accountants", "2025-03-01", 0),
+    ("accountants", "2024-10-31", 0),
+    ("accountants", None, 0),
+])
+def test_talent_list_profession_scores_only_on_the_list_in_force(profession, on, points):
+    answers = {"talent_list": profession, **({"application_date": on} if on else {})}
+    assert score(answers, E, "talent_list") == points
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", "added to the Talent List on 16 May 2023, after your application date (1 March 2023)"),
+    ("zh-Hant", "於2023年5月16日才加入人才清單，遲於你的申請日期（2023年3月1日）"),
+])
+def test_talent_list_reason_gives_both_dates_in_words(lang, words):
+    result = qmas_core.assess({"talent_list": "ship-finance-professionals", "application_date": "2023-03-01"}, E, lang)
+    assert words in next(f for f in result["factors"] if f["id"] == "talent_list")["reason"]

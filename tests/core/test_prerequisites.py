@@ -21,4 +21,4 @@ def test_language_prerequisite_only_before_2024(complete):
     assert qmas_core.assess(answers, "points-245")["unmet_prerequisites"] == ["chinese_or_english"]
     assert qmas_core.assess(answers, "criteria-2024")["unmet_prerequisites"] == []
     ids = [p["id"] for p in qmas_core.assess(answers, "criteria-2024")["prerequisites"]]
-    assert ids == ["age_18", "financially_independent", "clean_record", "basic_education"]
+    assert ids == ["age_18", "financially_independent", "clean_record", "basic_education", "nationality"]

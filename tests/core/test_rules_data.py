@@ -1,6 +1,8 @@
 """Lint the rule data: every rule cites known sources, every text has English, no stray keys."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +11,7 @@ from qmas_core import talent_list
 from qmas_core.load import LANGUAGES, rules
 from qmas_core.answers import questions
 
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = rules("sources")
 EDITION_FILES = ["points-245", "criteria-2024", "achievement"]
 
@@ -71,7 +74,7 @@ def test_editions_cover_time_without_gaps():
 
 def test_question_keys_match_the_contract():
     assert [q["key"] for q in questions()] == [
-        "age", "birth_date", "application_date", "financially_independent", "clean_record", "basic_education",
+        "age", "birth_date", "application_date", "financially_independent", "clean_record", "basic_education", "nationality",
         "qualification", "renowned_institution", "eligible_university_postgraduate", "stem_degree",
         "good_languages", "work_years", "senior_years", "international_years", "multinational_years",
         "specified_field_years", "annual_income_hkd", "business_profit_hkd", "owns_listed_company",
@@ -90,3 +93,92 @@ def test_talent_list_versions_match_shared_counts():
     assert counts == {"2021": (13, 13), "2023-05-16": (3, 51), "2025-03-01": (12, 60)}
     for v in talent_list.versions():
         assert sum(len(s["professions"]) for s in v["segments"]) == v["profession_count"]
+
+
+# --- No stray keys ---------------------------------------------------------------------------
+# Each key a record may have: one qmas_core reads or the site shows (site_scripts/tables.py,
+# overrides/partials/qmas/). Any other key would be dropped without a word: a "notes" typed for
+# "note" would hide what the data says is unconfirmed.
+KNOWN_KEYS = {
+    "prerequisite": {"id", "key", "test", "value", "editions", "sources", "label", "note", "missing", "excluded",
+                     "edition_notes"},
+    "criteria-2024 criterion": {"id", "number", "area", "test", "key", "value", "requires", "sources",
+                                "label", "note", "wording"},
+    "achievement criterion": {"id", "key", "sources", "label", "note"},
+    "source": {"kind", "title", "url", "revised", "note"},
+    "Talent List version": {"version", "version_note", "effective_from", "effective_note", "announced",
+                            "profession_count", "expected_count", "missing_count", "sources", "note",
+                            "segments"},
+    # The last two are lists the data deliberately leaves unpublished (not confirmed titles).
+    "Talent List segment": {"id", "en", "zh_hant", "professions", "note", "segment_note", "expected_count",
+                            "probable_carry_over_from_2021_unconfirmed",
+                            "described_in_news_not_official_titles"},
+    "Talent List profession": {"id", "en", "zh_hant", "zh_hans", "added", "added_note", "en_note",
+                               "zh_hant_note", "zh_hant_source", "spec", "evidence", "sector_2018_proposal_zh"},
+}
+# Every points-245 factor has these; its own keys are those its macro in the template reads.
+FACTOR_KEYS = {"id", "max", "uses", "sources", "label", "description", "list_versions"}
+FACTOR_ROWS = ROOT / "overrides" / "partials" / "qmas" / "points-245-factors.html"
+
+
+def records():
+    for rule in rules("prerequisites")["prerequisites"]:
+        yield "prerequisite", rule["id"], rule
+    for c in rules("criteria-2024")["criteria"]:
+        yield "criteria-2024 criterion", c["id"], c
+    for c in rules("achievement")["criteria"]:
+        yield "achievement criterion", c["id"], c
+    for source_id, entry in SOURCES.items():
+        yield "source", source_id, entry
+    for v in talent_list.versions():
+        yield "Talent List version", v["version"], v
+        for s in v["segments"]:
+            yield "Talent List segment", f"{v['version']}/{s['id']}", s
+            for p in s["professions"]:
+                yield "Talent List profession", f"{v['version']}/{p['id']}", p
+
+
+RECORDS = list(records())
+
+
+@pytest.mark.parametrize("kind, name, entry", RECORDS, ids=[f"{kind} {name}" for kind, name, _ in RECORDS])
+def test_every_key_is_read(kind, name, entry):
+    unknown = sorted(set(entry) - KNOWN_KEYS[kind])
+    assert not unknown, f"{kind} {name} has keys nothing reads: {', '.join(unknown)}"
+
+
+def factor_macro_keys(factor_id: str) -> set[str]:
+    """The keys of `f` that the factor's macro in points-245-factors.html reads."""
+    macro = re.search(rf"{{% macro {factor_id}\(f\) %}}(.*?){{% endmacro %}}", FACTOR_ROWS.read_text("utf-8"), re.S)
+    assert macro, f"{FACTOR_ROWS.name} has no macro for factor {factor_id}: its table would have no rows"
+    return set(re.findall(r"\bf\.(\w+)", macro[1]))
+
+
+@pytest.mark.parametrize("factor", rules("points-245")["factors"], ids=lambda f: f["id"])
+def test_every_factor_key_is_shown(factor):
+    # *_note texts are shown under the factor's table (site_scripts/tables.py).
+    shown = FACTOR_KEYS | factor_macro_keys(factor["id"]) | {k for k in factor if k.endswith("_note")}
+    unknown = sorted(set(factor) - shown)
+    assert not unknown, f"factor {factor['id']} has keys its table does not show: {', '.join(unknown)}"
+
+
+def test_criteria_are_in_known_areas():
+    data = rules("criteria-2024")
+    assert {c["area"] for c in data["criteria"]} <= set(data["areas"])
+
+
+def test_qualification_levels_have_labels():
+    levels = next(f for f in rules("points-245")["factors"] if f["id"] == "qualification")["levels"]
+    choices = next(q for q in qmas_core.questions() if q["key"] == "qualification")["choices"]
+    assert set(levels) <= {c["value"] for c in choices}
+
+
+def test_talent_list_factor_names_known_versions():
+    factor = next(f for f in rules("points-245")["factors"] if f["id"] == "talent_list")
+    assert set(factor["list_versions"]) <= {v["version"] for v in talent_list.versions()}
+
+
+def test_talent_list_missing_counts_add_up():
+    for v in talent_list.versions():
+        missing = v["expected_count"] - v["profession_count"]
+        assert v.get("missing_count", missing) == missing, v["version"]

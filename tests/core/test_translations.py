@@ -221,11 +221,11 @@ def test_talent_names_fall_back():
 
 def test_talent_table_is_fresh():
     pytest.importorskip("opencc")
-    from site_scripts import make_talent_zh_hans
+    from tools import make_talent_zh_hans
 
     if make_talent_zh_hans.opencc_port() is None:
         pytest.skip("opencc-python-reimplemented not installed")
-    assert make_talent_zh_hans.build() == ZH_HANS, "run python -m site_scripts.make_talent_zh_hans"
+    assert make_talent_zh_hans.build() == ZH_HANS, "run python -m tools.make_talent_zh_hans"
 
 
 def test_points_reason_names_the_profession_in_simplified():

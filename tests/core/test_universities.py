@@ -80,7 +80,7 @@ def test_an_entry_shown_with_an_alias_chinese_name_gets_a_full_name():
 def test_variant_table_covers_every_chinese_character():
     used = {ch for name in chinese_names() for ch in name}
     missing = used - set(VARIANTS["covers"])
-    assert not missing, f"run python -m site_scripts.make_han_variants (new characters: {''.join(sorted(missing))})"
+    assert not missing, f"run python -m tools.make_han_variants (new characters: {''.join(sorted(missing))})"
     assert set(VARIANTS["display"]) == set(chinese_names())
 
 
@@ -97,18 +97,18 @@ def test_traditional_and_simplified_forms_of_every_name_fold_alike():
 
 
 def test_the_generator_and_the_finder_agree_on_what_is_chinese():
-    make = pytest.importorskip("site_scripts.make_han_variants")
+    make = pytest.importorskip("tools.make_han_variants")
     points = [*range(0x2E80, 0xA000), *range(0xF800, 0xFB00), 0x1FFFF, 0x20000, 0x2A6DF, 0x3134F, 0x31350]
     assert all(make.is_han(chr(p)) == is_han(chr(p)) for p in points)
 
 
 def test_variant_table_matches_opencc_when_installed():
-    make = pytest.importorskip("site_scripts.make_han_variants")
+    make = pytest.importorskip("tools.make_han_variants")
     if make.opencc_port() is None:
         pytest.skip("opencc-python-reimplemented is not installed")
     built = make.build()
     for key in ("covers", "t2s", "display"):
-        assert built[key] == VARIANTS[key], "run python -m site_scripts.make_han_variants"
+        assert built[key] == VARIANTS[key], "run python -m tools.make_han_variants"
 
 
 # --- Finding ----------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Serve a built site on 127.0.0.1 under a sub-path, as GitHub Pages would.
 
-    python -m site_scripts.serve --dir site --base /qmas/ --port 8000
+    python -m tools.serve --dir site --base /qmas/ --port 8000
 
 serves ``site/`` at http://127.0.0.1:8000/qmas/. Anything outside the prefix
 is a 404, directories are never listed, and ``<dir>/404.html`` (if the site
@@ -235,7 +235,7 @@ def start(
 
 def main(args=None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m site_scripts.serve",
+        prog="python -m tools.serve",
         description="Serve a built site on 127.0.0.1 under a sub-path.",
     )
     parser.add_argument("--dir", default="site", help="folder to serve (default: site)")

@@ -1,61 +1,5 @@
-"""Fast first score: what a visitor of the calculator waits for, in headless Chromium.
-
-    python -m site_scripts.bench                      # builds the site into a temp folder
-    python -m site_scripts.bench --site-dir site --runs 7 --changes 50 --out bench.json
-
-Not part of the test suite (it takes a few minutes). It serves a copy of the built site
-locally (site_scripts/serve.py, under /qmas/, with GitHub Pages' ``Cache-Control:
-max-age=600``) and opens, in one Chromium and interleaved run by run, three pages:
-
-    ours    calculator/ with a prefilled deep link (DEEP_LINK)
-    naive   the same page and calculator, but qmas-runtime.js replaced by
-            site_scripts/bench_reference/naive-runtime.js: ``loadPyodide()`` with its
-            defaults on the main thread from an untouched copy of the npm package, then
-            ``loadPackage(<the wheel>)``, as most Pyodide pages do
-    limit   the same page without the calculator's scripts (nor anything marked
-            ``data-qmas-runtime``, e.g. preloads): the floor for paint times
-
-Each page and its references are served from their own origin (port), so a service worker
-or cache of one never serves another. Per run (``--runs``, default 7) each page gets a
-*cold* visit (a new Chromium with a new, empty profile: no HTTP cache, no service worker) and then a
-*warm* one (a new tab in the same profile: its on-disk HTTP cache, V8's code caches and any
-service worker apply, as for a visitor coming back within Pages' 10-minute max-age).
-An init script records, in the page, with performance.now() (ms since navigation start):
-
-    fcp, lcp          paint and largest-contentful-paint entries
-    tbt               total blocking time: sum of (long task - 50 ms) on the main thread
-                      from FCP to the end of the visit (first score + SETTLE_MS)
-    first score       a MutationObserver sees [data-testid=total] visible
-    change            after the runs, CHANGES answers are typed into #q-age / #q-work_years
-                      (Playwright fill); each time from the input event to the moment
-                      #qmas-output[data-fragment] equals location.hash (the result for
-                      exactly these answers is in the page): p50 and p95
-    memory            peak performance.memory.usedJSHeapSize (page), CDP Runtime.getHeapUsage
-                      of the worker (attached through CDP) and the size of Pyodide's wasm
-                      memory (reported by the runtime: qmasRuntime.info / a "stats" message)
-
-Transfer: every request that reached the server on the cold visit (server-side log), per
-file, raw and compressed here with gzip (level 6) and brotli (quality 11; 9 above 4 MB).
-"As served" assumes GitHub Pages: gzip on the fly for text types (html, css, js/mjs, json,
-svg, xml, txt) and, per public reports (we could not check it from here), application/wasm;
-no brotli; no compression of .zip, .whl or other application/octet-stream files; and
-Pages never serves a precompressed ``file.gz``/``file.br`` in place of ``file``. The total
-is also printed without compressing the wasm, in case Pages does not.
-
-The report (``--out``) has every run; the printout has median [min-max], our figures as a
-ratio to the references, and the targets of the "fast first score" issue.
-
-Measuring one optimisation at a time, side by side in the same runs (so that the load of a
-shared machine hits every page alike): ``--variant NAME=JSON`` adds another version of our
-page (``{"options": {...}}``: window.qmasRuntimeOptions, e.g. ``{"snapshot": false}``,
-``{"serviceWorker": false}``, ``{"afterPaint": false}``; ``{"unsplit": true}``: the score
-and its extras in one reply, as before the split request; ``{"html": [[old, new], ...]}``: the
-page's HTML edited, e.g. ``[[" defer>", ">"]]``). Earlier steps: ``--ours-stdlib
-source|pyc`` (the wheel through loadPackage instead of the bundle), ``--ours-bundle JSON``
-(another bundle: pyodide_files.build_bundle's options, e.g. ``{"debug_ranges": true}``),
-``--ours-unsplit``. ``--cache-control no-cache --latency-ms 100`` is a repeat visit after
-Pages' 10-minute max-age on a network with a 100 ms round trip.
-"""
+"""Fast first score: what a visitor of the calculator waits for, measured in headless Chromium
+against a naive Pyodide page and the page without the calculator (`--help` says how)."""
 
 from __future__ import annotations
 
@@ -67,7 +11,7 @@ import platform
 import re
 import shutil
 import statistics
-import sys
+import subprocess
 import tempfile
 import threading
 import time
@@ -75,16 +19,32 @@ import urllib.parse
 from contextlib import ExitStack
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from site_scripts import build, pyodide_files, wheel
+from tools import browser as browser_setup
+from tools import serve
 
-from site_scripts import browser as browser_setup  # noqa: E402
-from site_scripts import pyodide_files, serve  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
+EPILOG = """\
+It serves a copy of the built site (tools/serve.py, under /qmas/, with Pages'
+Cache-Control: max-age=600) and opens, interleaved run by run, each page from its own origin:
+  ours    calculator/ with a prefilled deep link (DEEP_LINK)
+  naive   the same page with tools/bench_reference/naive-runtime.js in place of the runtime:
+          loadPyodide() on the main thread from the untouched npm package, then loadPackage(wheel)
+  limit   the same page without the calculator's scripts: the floor for paint times
+Each run gives every page a cold visit (new profile: no cache, no service worker) and a warm
+one (new tab, same profile). Measured in the page: FCP, LCP, total blocking time from FCP to
+the first score + 500 ms, the first score, the answer-change round trip (p50/p95; typed into
+#q-age / #q-work_years, until #qmas-output[data-fragment] equals location.hash), JS heaps and
+the wasm memory. Transfer: every request of the cold visit, raw, gzip and brotli, and as
+GitHub Pages serves it (gzip for text types and, per public reports, wasm; never .zip).
+Earlier steps, measured side by side: --ours-stdlib, --ours-bundle, --ours-unsplit, --variant.
+"""
 
 BASE = "/qmas/"
 REFERENCE_DIR = Path(__file__).resolve().parent / "bench_reference"
 DEEP_LINK = "#edition=criteria-2024&age=30&work_years=6"
+PYC_STDLIB = "python_stdlib_pyc.zip"
 PAGES = {"ours": "calculator/", "naive": "bench-naive/", "limit": "bench-limit/"}
 SETTLE_MS = 500  # after the first score (or load), for late long tasks and LCP entries
 CACHE_CONTROL = "max-age=600"  # what GitHub Pages sends
@@ -171,15 +131,13 @@ def tweak_ours(site: Path, stdlib: str = "bundle", bundle: dict | None = None, u
     same with the whole stdlib precompiled) instead of the bundle; ``bundle``: another way to
     make the bundle; ``unsplit``: no split request (see also --ours-options)."""
     if bundle:
-        # Another way to make the bundle (pyodide_files.build_bundle's options).
-        from site_scripts import wheel as wheel_module
-
+        # Another way to make the bundle (pyodide_files.BUNDLE_OPTIONS).
         manifest_path = site / "assets" / "py" / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         made = pyodide_files.build_bundle(site / "assets" / "py" / manifest["wheel"], site / "assets" / "py", site,
-                                          **bundle)
-        manifest = wheel_module.write_manifest(site, site / "assets" / "py" / manifest["wheel"], made)
-        wheel_module.write_service_worker(site, manifest)
+                                          options={**pyodide_files.BUNDLE_OPTIONS, **bundle})
+        manifest = wheel.write_manifest(site, site / "assets" / "py" / manifest["wheel"], made)
+        wheel.write_service_worker(site, manifest)
     if stdlib != "bundle":
         manifest_path = site / "assets" / "py" / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -187,13 +145,26 @@ def tweak_ours(site: Path, stdlib: str = "bundle", bundle: dict | None = None, u
         manifest.pop("stdlib", None)
         if stdlib == "pyc":
             runtime = pyodide_files.runtime_dir(site)
-            pyodide_files.compile_stdlib(runtime / "python_stdlib.zip", runtime / pyodide_files.PYC_STDLIB)
-            manifest["pyodide_stdlib"] = pyodide_files.PYC_STDLIB
+            compile_stdlib(runtime / "python_stdlib.zip", runtime / PYC_STDLIB)
+            manifest["pyodide_stdlib"] = PYC_STDLIB
         manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     if unsplit:
         # Only "ours" uses it: the naive page keeps the calculator as it is.
         page = site / PAGES["ours"] / "index.html"
         page.write_text(_own_calculator(site, page.read_text(encoding="utf-8"), "ours"), encoding="utf-8")
+
+
+def compile_stdlib(source_zip: Path, out_zip: Path) -> None:
+    """``out_zip``: ``source_zip`` with every module precompiled to .pyc by Pyodide under Node
+    (the worker loads it when the manifest names it as ``pyodide_stdlib``)."""
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node (>= 18) is needed to precompile the stdlib")
+    tag = f"qmas pyc-stdlib v1, pyodide {pyodide_files.pinned_version()}, from sha256:{wheel.sha256_file(source_zip)}"
+    proc = subprocess.run([node, str(pyodide_files.PYC_SCRIPT), str(pyodide_files.package_dir()),
+                           str(source_zip), str(out_zip), tag], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"precompiling the stdlib failed:\n{proc.stdout}{proc.stderr}")
 
 
 # An earlier step, to measure what the split request pays: calculator.js asking for the score
@@ -682,8 +653,8 @@ def render(report: dict) -> str:
 
 
 def main(args=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m site_scripts.bench",
-                                     description="Fast first score: the calculator against the naive and the limit page.")
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.splitlines()[0],
+                                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site-dir", help="a built site (default: build one into a temp folder)")
     parser.add_argument("--runs", type=int, default=7, help="cold + warm visits per page (default 7)")
     parser.add_argument("--changes", type=int, default=50, help="answer changes timed (default 50)")
@@ -693,8 +664,8 @@ def main(args=None) -> None:
                         ' \'{"serviceWorker": false, "snapshot": false}\'')
     parser.add_argument("--ours-stdlib", choices=("bundle", "source", "pyc"), default="bundle",
                         help="measure an earlier step: the wheel with Pyodide's stdlib as source or .pyc")
-    parser.add_argument("--ours-bundle", help="measure another bundle: JSON of build_bundle's options, e.g."
-                        ' \'{"compile": "none", "whole_gzip": true}\'')
+    parser.add_argument("--ours-bundle", help="measure another bundle: JSON over pyodide_files.BUNDLE_OPTIONS, e.g."
+                        ' \'{"compile": "none"}\'')
     parser.add_argument("--ours-unsplit", action="store_true",
                         help="measure an earlier step: the score and its extras in one reply")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=JSON",
@@ -710,7 +681,6 @@ def main(args=None) -> None:
     with tempfile.TemporaryDirectory(prefix="qmas-bench-site-") as tmp:
         site_dir = opts.site_dir
         if not site_dir:
-            from site_scripts import build
             site_dir = build.build_site(Path(tmp) / "site")
             print(f"built {site_dir}", flush=True)
         report = run_bench(site_dir, runs=opts.runs, changes=opts.changes, variants=variants,

@@ -1,5 +1,5 @@
 // Bench reference, not part of the site: the calculator run the way most Pyodide pages run
-// Python. site_scripts/bench.py serves this in place of qmas-runtime.js on a copy of the
+// Python. tools/bench.py serves this in place of qmas-runtime.js on a copy of the
 // calculator page (calculator.js, qmas-link.js and the form are the site's own):
 //
 //   * loadPyodide() with its defaults, on the main thread, from an untouched copy of the npm

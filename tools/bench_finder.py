@@ -2,7 +2,7 @@
 
 Not a test (timings depend on the machine); run it by hand after changing the finder:
 
-    python -m site_scripts.bench_finder [--repeat 5]
+    python -m tools.bench_finder [--repeat 5]
 
 The queries are what a visitor types: every name of the list typed letter by letter (a sample of
 the keystrokes), abbreviations, Chinese in both scripts, accents, typos, queries that match nothing,

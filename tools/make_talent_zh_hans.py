@@ -6,8 +6,8 @@ Development only: needs the PyPI package `opencc-python-reimplemented` (pure Pyt
 `test` extra), which the runtime never imports. Run after adding or changing a `zh_hant` name
 in a Talent List file:
 
-    python -m site_scripts.make_talent_zh_hans          # write the table
-    python -m site_scripts.make_talent_zh_hans --check  # exit 1 if the shipped table is stale
+    python -m tools.make_talent_zh_hans          # write the table
+    python -m tools.make_talent_zh_hans --check  # exit 1 if the shipped table is stale
 
 The names are converted with OpenCC's `hk2s` (Hong Kong Traditional to Simplified). A name that
 needs Mainland wording rather than a character conversion goes in OVERRIDES below, by id.
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     text = render(build())
     if args.check:
         if not OUT.is_file() or OUT.read_text("utf-8") != text:
-            print(f"{OUT.name} is stale: run python -m site_scripts.make_talent_zh_hans", file=sys.stderr)
+            print(f"{OUT.name} is stale: run python -m tools.make_talent_zh_hans", file=sys.stderr)
             return 1
         return 0
     OUT.write_text(text, "utf-8")
