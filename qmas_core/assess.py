@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from . import achievement, criteria_2024, formats, names, points_245, prerequisites
+from . import achievement, criteria_2024, fees, formats, names, points_245, prerequisites
 from .answers import InvalidAnswers, Message, Profile, age_on, localized, next_birthday, question, questions, validate
 from .editions import all_editions, edition_for, effective_text, get as get_edition
 from .load import LANGUAGES, message, rules, source, text
@@ -140,7 +140,7 @@ def _what_to_check(key: str, lang: str) -> dict:
     """For a "not sure" answer: what to look at to settle it, and where."""
     q = question(key)
     return {"key": key, "label": text(q["label"], lang), "check": text(q["check"], lang),
-            "sources": [source(s) for s in q["check_sources"]]}
+            "sources": [source(s, lang) for s in q["check_sources"]]}
 
 
 def _checks(p: Profile, used: list[str], lang: str) -> list[dict]:
@@ -149,7 +149,7 @@ def _checks(p: Profile, used: list[str], lang: str) -> list[dict]:
     if "good_languages" in used and names.OTHER in (p["good_languages"] or []):
         other = rules("languages")["other"]
         rows.append({"key": "good_languages", "label": text(question("good_languages")["label"], lang),
-                     "check": text(other["check"], lang), "sources": [source(s) for s in rules("languages")["sources"]]})
+                     "check": text(other["check"], lang), "sources": [source(s, lang) for s in rules("languages")["sources"]]})
     return rows
 
 
@@ -206,7 +206,7 @@ def assess_profile(p: Profile, edition: str, lang: str, today: dt.date) -> dict:
         "age": p["age"],
         "age_changes": _age_changes(p, edition, lang, now, today),
         "notes": [n for n in (text(meta.get("note"), lang), text(data.get("pass_note"), lang)) if n],
-        "sources": [source(s) for s in rule_sources],
+        "sources": [source(s, lang) for s in rule_sources],
         "unit": data["unit"],
         "test": meta["test"],
         "assessed_on": on.isoformat(),
@@ -215,4 +215,5 @@ def assess_profile(p: Profile, edition: str, lang: str, today: dt.date) -> dict:
         "checked_on_text": formats.date(today, lang),
         "effective_text": effective_text(meta, lang),
         "total_text": total_text(edition, now["total"], lang),
+        "fees": fees.estimate(p, edition, lang, today),
     }

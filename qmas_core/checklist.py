@@ -20,4 +20,4 @@ def checklist(answers: dict, edition: str | None = AUTO, lang: str = "en", *, re
         proves = [claimed[i] for i in entry["for"] if i in claimed]
         if proves:
             items.append({"id": entry["id"], "text": text(entry["text"], lang), "for": proves})
-    return {"items": items, "note": text(data["note"], lang), "sources": [source(s) for s in data["sources"]]}
+    return {"items": items, "note": text(data["note"], lang), "sources": [source(s, lang) for s in data["sources"]]}

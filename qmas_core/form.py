@@ -30,7 +30,7 @@ def questions(lang: str = "en") -> list[dict]:
             "label": text(q["label"], lang),
             "help": text(q.get("help"), lang),
             "choices": [{"value": c, "label": text(labels.get(c, c), lang)} for c in q.get("choices", labels)],
-            "editions": [e for e, keys in users.items() if q["key"] in keys or q.get("derives") in keys],
+            "editions": [e for e, keys in users.items() if q["key"] in keys or q.get("derives") in keys or q.get("for_fees")],
         }
         row.update({k: q[k] for k in ("min", "max", "default", "within", "derives", "unit") if k in q})
         if q["type"] in OPTIONS:

@@ -37,7 +37,23 @@ def message(table: dict, key: str, lang: str, **fields) -> str:
     return text(table["messages"][key], lang).format(**fields)
 
 
-def source(source_id: str) -> dict:
-    """A cited source as a dict: id, title, url and kind."""
+def _in_language(value: dict | str | None, lang: str) -> tuple[str | None, str]:
+    """(value, its language) for `lang` from a per-language table or a single string (English);
+    a language the table lacks gets the English one (sources.toml's `fallback` says why)."""
+    if value is None or isinstance(value, str):
+        return value, DEFAULT_LANGUAGE
+    if lang in value:
+        return value[lang], lang
+    return value[DEFAULT_LANGUAGE], DEFAULT_LANGUAGE
+
+
+def source(source_id: str, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """A cited source in the page's language: id, title, url (None when no address is known),
+    kind, how it was `read` ("page", "copy", "cited") with the `copy`'s address, its `note`, and
+    the languages of the title and of the linked page (`title_lang`, `url_lang`)."""
     entry = rules("sources")[source_id]
-    return {"id": source_id, "title": entry["title"], "url": entry["url"], "kind": entry["kind"]}
+    title, title_lang = _in_language(entry["title"], lang)
+    url, url_lang = _in_language(entry.get("url"), lang)
+    return {"id": source_id, "title": title, "url": url, "kind": entry["kind"],
+            "title_lang": title_lang, "url_lang": url_lang, "read": entry.get("read"),
+            "copy": entry.get("copy"), "revised": entry.get("revised"), "note": text(entry.get("note"), lang)}

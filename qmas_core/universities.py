@@ -24,7 +24,9 @@ import functools
 import re
 import unicodedata
 
-from .load import LANGUAGES, rules, rules_json
+from .formats import date as date_text
+from .names import country_name
+from .load import LANGUAGES, message, rules, rules_json, text
 
 LIST_FILE = "eligible-universities-2026"
 ALIASES_FILE = "university-aliases"
@@ -33,16 +35,16 @@ VARIANTS_FILE = "han-variants"
 MAX_INPUT = 1_000  # characters of the raw query read; the rest is ignored
 MAX_QUERY = 100  # characters of the normalised query kept; the rest is cut off
 MAX_LIMIT = 200
-MIN_SUBSTRING = 3  # a Latin query shorter than this matches by prefix only (Chinese: any length)
-MAX_ABBREVIATION = 4  # an alias this short is an abbreviation: matched whole or by its start only
+MAX_ABBREVIATION = 4  # an alias or a Latin query this short is an abbreviation: matched whole or by its start only
 FUZZY_MIN_TOKEN = 4  # words shorter than this are never matched with a typo
 FUZZY_MAX_TOKENS = 6  # a longer query gets no typo matching (it would be slow and rarely right)
 
 # Score bands, best first: score = band + up to 19 for how much of the name the query covers.
 EXACT, PREFIX, WORDS, SUBSTRING, FUZZY = 100, 80, 60, 40, 20
+AMBIGUOUS = 101  # one of the entries a short name for several may mean: listed first, scored as exact
 LOOSE = 39  # contains the query only once spaces are ignored: a substring match, scored 40, ranked last
 MATCH_KIND = {
-    EXACT: "exact", PREFIX: "prefix", WORDS: "words", SUBSTRING: "substring", LOOSE: "substring", FUZZY: "fuzzy",
+    AMBIGUOUS: "ambiguous", EXACT: "exact", PREFIX: "prefix", WORDS: "words", SUBSTRING: "substring", LOOSE: "substring", FUZZY: "fuzzy",
 }
 
 # Which kind of key matched, for breaking ties: the list's name beats a form derived from it,
@@ -89,6 +91,18 @@ def normalise(text: str, cap: int | None = None) -> str:
     text = _NOT_WORD.sub(" ", text).translate(_fold_table())
     text = _HAN_BOUNDARY.sub(" ", text)
     return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def _compact(text: str) -> str:
+    return normalise(text).replace(" ", "")
+
+
+def _visible(query: str) -> str:
+    """The query as the visitor typed it, for showing back: compatibility forms folded, control and
+    format characters dropped, spacing collapsed; never folded to another script or case."""
+    text = unicodedata.normalize("NFKC", query[:MAX_INPUT])
+    text = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch)[0] != "C")
+    return " ".join(text.split())[:MAX_QUERY].strip()
 
 
 def _clean_query(query) -> str:
@@ -138,6 +152,8 @@ class _Index:
             self.entries.append({
                 "name": item["en"],
                 "zh": item.get("zh") or (zh_aliases[0] if zh_aliases else None),
+                "display": alias.get("display", {}),
+                "note": alias.get("note"),
                 "country": item["country"],
                 "added_2026": bool(item.get("added_2026")),
                 "aliases": {"en": list(alias.get("en", [])), "zh": zh_aliases},
@@ -185,6 +201,20 @@ class _Index:
                 for d in _deletions(token):
                     self.deletions.setdefault(d, set()).add(token)
         self.token_postings = dict(zip(self.vocab, self.postings))
+        # Names that mean several institutions, and the unlisted institutions' own names.
+        entry_of = {entry["name"]: e for e, entry in enumerate(self.entries)}
+        self.ambiguous: dict[str, dict] = {}
+        self.unlisted: dict[str, dict] = {}
+        for block in rules(ALIASES_FILE).get("ambiguous", []):
+            shared = {**block, "list": [entry_of[name] for name in block["list"]]}
+            for name in block["names"]:
+                self.ambiguous[_compact(name)] = {**shared, "name": name}
+            for other in block["also"]:
+                for name in other["names"]:
+                    self.unlisted[_compact(name)] = other
+        for other in rules(ALIASES_FILE).get("not_listed", []):
+            for name in other["names"]:
+                self.unlisted[_compact(name)] = other
 
     @functools.lru_cache(maxsize=512)
     def keys_with_word_prefix(self, prefix: str) -> frozenset[int]:
@@ -258,49 +288,123 @@ def _script(text: str | None, lang: str) -> str | None:
     return forms["zh-Hans" if lang == "zh-Hans" else "zh-Hant"]
 
 
+def _chinese_name(entry: dict, lang: str) -> str | None:
+    """The entry's Chinese name in the page's script, and in its usage where Hong Kong and the
+    Mainland name it differently (史丹福 / 斯坦福); Traditional on an English page."""
+    return (entry["display"].get(lang) if lang != "en" else None) or _script(entry["zh"], lang)
+
+
+def _country_name(country: str, lang: str) -> str:
+    """The list's country or territory in the page's language (the list's own words in English)."""
+    known = rules(ALIASES_FILE)["countries"].get(country)
+    if lang == "en" or known is None:
+        return country
+    return country_name(known, lang) if isinstance(known, str) else text(known, lang)
+
+
+def _display_name(entry: dict, lang: str) -> str:
+    """The entry's name for a page: English, or its Chinese name on a Chinese page."""
+    return (_chinese_name(entry, lang) if lang != "en" else None) or entry["name"]
+
+
+def _other(other: dict, lang: str) -> dict:
+    """An institution not on the list, named in `lang` where a name is known."""
+    return {"name": text(other["name"], lang), "note": text(other.get("note"), lang) or None}
+
+
+def _also_text(query: str, also: list[dict], lang: str) -> str | None:
+    """One sentence for the page: the query also names these institutions, not on the list."""
+    if not also:
+        return None
+    names = [_other(o, lang)["name"] for o in also]
+    others = "、".join(names) if lang != "en" else (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+    return message(rules(ALIASES_FILE), "also_one" if len(names) == 1 else "also_many", lang, name=_visible(query), others=others)
+
+
 def find(query: str, limit: int = 8, lang: str = "en") -> dict:
     """Entries of the list matching `query`, best first, at most `limit` of them.
 
-    Returns `{"edition", "official_url", "count", "query", "results"}`: `query` is the normalised
-    query that was searched for (at most MAX_QUERY characters, after reading at most MAX_INPUT);
-    each result is `{"name", "zh", "country", "added_2026", "matched", "match", "score"}` where
-    `zh` is the Chinese name or None, `matched` the name or alias that matched (Chinese written in
-    Simplified for lang "zh-Hans", Traditional otherwise), `match` one of exact, prefix, words,
-    substring, fuzzy, and `score` 20-100 (higher is better; the bands are 100, 80-99, 60-79, 40-59
-    and 20-39). A query that
-    matches nothing, or is empty, gives no results. Raises ValueError for a query that is not a
-    string, a bad `limit` or an unknown `lang`.
+    Returns `{"edition", "official_url", "count", "query", "results", "ambiguous", "not_listed"}`.
+    `query` is the query as typed (cleaned for showing back: at most MAX_QUERY characters, after
+    reading at most MAX_INPUT). Each result is `{"name", "zh", "display_name", "country",
+    "country_name", "added_2026", "matched", "match", "score", "also", "note"}`: `zh` is the
+    Chinese name in the page's script or None, `display_name` the name to show on the page (its
+    Chinese name in the page's script and usage on a Chinese page), `country_name` the country or
+    territory in the page's language (the list's own words in English), `matched` the name or alias
+    that matched, `match` one of exact, ambiguous, prefix, words, substring, fuzzy, `score` 20-100
+    (higher is better; the bands are 100, 80-99, 60-79, 40-59 and 20-39), `also` the institutions
+    NOT on the list that the query also names (`{"name", "note"}`), `also_text` the sentence that
+    says so (or None), and `note` a note on the entry or None. `ambiguous` is None, or `{"name", "note"}` when the query is a short name for several
+    entries (all of which are then in the results, first); `not_listed` lists `{"name", "note"}`
+    for institutions not on the list that the query names (an `also` institution of a shared name,
+    or a `[[not_listed]]` one such as a listed university's continuing-education arm). A query that matches nothing, or is
+    empty, gives no results. Raises ValueError for a query that is not a string, a bad `limit` or
+    an unknown `lang`.
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ValueError(f"limit must be a positive whole number, not {limit!r}")
     _check_lang(lang)
     q = _clean_query(query)
     index = _index()
+    compact = q.replace(" ", "")
+    shared = index.ambiguous.get(compact)
+    unlisted = index.unlisted.get(compact)
+    rows = [(band, index.key_entry[k], k) for band, k in (_search(index, q, min(limit, MAX_LIMIT)) if q else [])]
+    if unlisted:  # a name known to be off the list: no typo guesses
+        rows = [row for row in rows if row[0] != FUZZY]
+    if shared:
+        # The entries the name may mean come first: as "ambiguous" when it means several, else as
+        # an exact match (found by the name even where it is no alias, as THU).
+        multi = len(shared["list"]) > 1
+        kept = {e: row for row in rows for e in [row[1]] if e in shared["list"]}
+        first = [(AMBIGUOUS if multi else EXACT, e, None) if multi or e not in kept else kept[e] for e in shared["list"]]
+        first = [row if row[0] != FUZZY else (EXACT, row[1], None) for row in first]
+        rows = first + [row for row in rows if row[1] not in shared["list"]]
+        rows = rows[:max(limit, len(first))]
     results = []
-    for band, k in _search(index, q, min(limit, MAX_LIMIT)) if q else ():
-        entry = index.entries[index.key_entry[k]]
-        original = index.key_original[k]
-        if band == EXACT:
+    for band, e, k in rows:
+        entry = index.entries[e]
+        original, rank = (index.key_original[k], index.key_rank[k]) if k is not None else (_visible(query), ALIAS)
+        if band in (EXACT, AMBIGUOUS):
             score = EXACT
         elif band == LOOSE:
             score = SUBSTRING
         else:
-            score = band + min(19, 19 * len(q.replace(" ", "")) // len(index.key_compact[k]))
+            score = band + min(19, 19 * len(compact) // len(index.key_compact[k]))
+        also = shared["also"] if shared and e in shared["list"] else []
         results.append({
             "name": entry["name"],
-            "zh": _script(entry["zh"], lang),
+            "zh": _chinese_name(entry, lang),
+            "display_name": _display_name(entry, lang),
             "country": entry["country"],
+            "country_name": _country_name(entry["country"], lang),
             "added_2026": entry["added_2026"],
-            "matched": _script(original, lang) if index.key_rank[k] in (ZH, ALIAS) else original,
+            "matched": _script(original, lang) if rank in (ZH, ALIAS) and k is not None else original,
             "match": MATCH_KIND[band],
             "score": score,
+            "also": [_other(o, lang) for o in also],
+            "also_text": _also_text(query, also, lang),
+            "note": text(entry["note"], lang) or None,
         })
+    aliases = rules(ALIASES_FILE)
+    edition = index.data["effective_from"]
+    ambiguous = None
+    if shared and len(shared["list"]) > 1:
+        shown = _visible(query)
+        ambiguous = {"name": shown, "note": message(aliases, "ambiguous", lang, name=shown)}
+    not_listed = []
+    if unlisted:
+        other = _other(unlisted, lang)
+        note = message(aliases, "not_listed", lang, name=other["name"], date=date_text(edition, lang))
+        not_listed.append({"name": other["name"], "note": (" " if lang == "en" else "").join(filter(None, [note, other["note"]]))})
     return {
-        "edition": index.data["effective_from"],
+        "edition": edition,
         "official_url": index.data["official_list_url"],
         "count": len(index.entries),
-        "query": q,
+        "query": _visible(query),
         "results": results,
+        "ambiguous": ambiguous,
+        "not_listed": not_listed,
     }
 
 
@@ -334,7 +438,7 @@ def _search(index: _Index, q: str, limit: int) -> list[tuple[int, int]]:
             best.setdefault(k, WORDS)
         # Keys containing the query; with spaces ignored only (ntu -> GheNT University), at the
         # bottom. Not inside abbreviations: 科大 is not 中科大.
-        if not found(WORDS) and (len(compact) >= MIN_SUBSTRING or is_han(compact[0])):
+        if not found(WORDS) and (is_han(compact[0]) or len(compact) > MAX_ABBREVIATION):
             for k, c in enumerate(index.key_compact):
                 if compact in c and not index.abbreviation[k]:
                     best.setdefault(k, SUBSTRING if q in index.key_norm[k] else LOOSE)
@@ -373,15 +477,16 @@ def _keys_with_words(index: _Index, tokens: list[str], fuzzy: bool) -> frozenset
 def entries(lang: str = "en") -> list[dict]:
     """Every entry of the list, in the list file's order (by country, then name).
 
-    Each is `{"name", "zh", "country", "added_2026", "aliases": {"en": [...], "zh": [...]}}`;
+    Each is `{"name", "zh", "country", "country_name", "added_2026", "aliases": {"en": [...], "zh": [...]}}`;
     `zh` is None where neither the list data nor the aliases give a Chinese name.
     """
     _check_lang(lang)
     return [
         {
             "name": e["name"],
-            "zh": _script(e["zh"], lang),
+            "zh": _chinese_name(e, lang),
             "country": e["country"],
+            "country_name": _country_name(e["country"], lang),
             "added_2026": e["added_2026"],
             "aliases": {"en": list(e["aliases"]["en"]), "zh": [_script(z, lang) for z in e["aliases"]["zh"]]},
         }

@@ -27,6 +27,7 @@ BUILDERS = {
     "sources": tables.build_sources,
     "answer-keys": tables.build_answer_keys,
     "calculator": calculator_form.build_calculator,
+    "fees": tables.build_fees,
 }
 MARKER = re.compile(r"<!--\s*qmas:(?P<name>[^\s>]*)(?P<args>.*?)-->", re.DOTALL)
 UNCLOSED = re.compile(r"<!--\s*qmas:")

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 import qmas_core
-from qmas_core import load, talent_list
+from qmas_core import fees, formats, load, talent_list
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = "partials/qmas/"
@@ -56,7 +56,11 @@ class Page:
 
     def render(self, template: str, **context) -> str:
         return self.env.get_template(TEMPLATES + template).render(
-            lang=self.lang, t=self.strings(), tr=self.tr, sp=" " if self.lang == "en" else "", **context)
+            lang=self.lang, t=self.strings(), tr=self.tr, sp=" " if self.lang == "en" else "", day=self.day, **context)
+
+    def day(self, value) -> str:
+        """A date in words in the page's language (never ISO in text); "" for none."""
+        return formats.date(value, self.lang) if value else ""
 
 
 @functools.cache
@@ -66,9 +70,9 @@ def site_strings(lang: str) -> dict[str, str]:
     return {key: load.text(value, lang) for key, value in strings.items()}
 
 
-def _sources(ids) -> list[dict]:
+def _sources(ids, lang: str) -> list[dict]:
     try:
-        return [load.source(i) for i in ids]
+        return [load.source(i, lang) for i in ids]
     except KeyError as error:
         raise MarkerError(f"unknown source id {error}") from None
 
@@ -89,7 +93,7 @@ def _edition(p: Page, edition_id: str) -> dict:
     if raw is None:
         raise MarkerError(f"unknown edition {edition_id!r}")
     current = next(e for e in qmas_core.editions(p.lang, p.today) if e["id"] == edition_id)
-    return {**current, "sources": _sources(raw.get("sources", []))}
+    return {**current, "sources": _sources(raw.get("sources", []), p.lang)}
 
 
 def _localised(value, lang: str):
@@ -138,7 +142,7 @@ def build_prerequisites(args, p: Page):
         if args and args[0] not in applies:
             continue
         rows.append({"id": rule["id"], "label": p.text(rule["label"]), "note": p.text(rule.get("note")),
-                     "sources": _sources(rule["sources"]),
+                     "sources": _sources(rule["sources"], p.lang),
                      "applies": {e: e in applies for e in columns}})
     return p.render("prerequisites.html", rows=rows, columns=[_edition(p, e) for e in columns],
                     single=bool(args))
@@ -158,7 +162,7 @@ def points_245_factors(p: Page) -> list[dict]:
             raise MarkerError(f"factor {f['id']!r} has no macro in overrides/{FACTOR_ROWS}")
         out.append({"description": "", **f, "counting": p.t(f"counting_{f['id']}"), "rows": macro(f),
                     "notes": [v for k, v in f.items() if k.endswith("_note") and v],
-                    "sources": _sources(f["sources"]), "list_versions": f.get("list_versions", [])})
+                    "sources": _sources(f["sources"], p.lang), "list_versions": f.get("list_versions", [])})
     return out
 
 
@@ -173,7 +177,7 @@ def build_points_245(args, p: Page):
     return p.render("points-245.html", view=view, factors=shown, all_factors=factors,
                     edition=_edition(p, "points-245"), pass_mark=data["pass_mark"],
                     maximum=data["maximum"], pass_note=p.text(data.get("pass_note")),
-                    sources=_sources(data["sources"]), talent_list_url=_page_url("talent-list.md", p))
+                    sources=_sources(data["sources"], p.lang), talent_list_url=_page_url("talent-list.md", p))
 
 
 def build_criteria_2024(args, p: Page):
@@ -187,25 +191,25 @@ def build_criteria_2024(args, p: Page):
         "label": p.text(c["label"]), "label_en": c["label"]["en"], "zh_hans": c["label"].get("zh-Hans"),
         "official_wording": c.get("wording", "official") == "official",
         "note": p.text(c.get("note")), "requires": by_key.get(c.get("requires")),
-        "sources": _sources(c["sources"]),
+        "sources": _sources(c["sources"], p.lang),
     } for c in data["criteria"]]
     areas = [{"id": a, "label": p.text(label), "zh_hans": label.get("zh-Hans") if p.lang == "en" else None,
               "criteria": [r for r in rows if r["area"] == a]} for a, label in data["areas"].items()]
     return p.render("criteria-2024.html", areas=areas, edition=_edition(p, "criteria-2024"),
                     pass_mark=data["pass_mark"], maximum=data["maximum"],
-                    pass_note=p.text(data.get("pass_note")), sources=_sources(data["sources"]))
+                    pass_note=p.text(data.get("pass_note")), sources=_sources(data["sources"], p.lang))
 
 
 def build_achievement(args, p: Page):
     no_args(args, "achievement")
     data = load.rules("achievement")
     rows = [{"id": c["id"], "label": p.text(c["label"]), "note": p.text(c.get("note")),
-             "sources": _sources(c["sources"])} for c in data["criteria"]]
+             "sources": _sources(c["sources"], p.lang)} for c in data["criteria"]]
     return p.render("achievement.html", criteria=rows, edition=_edition(p, "achievement"),
                     pass_mark=data["pass_mark"], maximum=data["maximum"],
                     wording_from=data["criteria_wording_from"],
                     points_maximum=load.rules("points-245")["maximum"],
-                    pass_note=p.text(data.get("pass_note")), sources=_sources(data["sources"]))
+                    pass_note=p.text(data.get("pass_note")), sources=_sources(data["sources"], p.lang))
 
 
 # The profession fields the template may read (absent ones are None there).
@@ -248,12 +252,13 @@ def build_talent_list(args, p: Page):
         known = ", ".join(v["version"] for v in talent_list.versions())
         raise MarkerError(f"needs exactly one version id (one of {known})")
     return p.render("talent-list.html", tl=talent_list_version(p, args[0]),
-                    official=load.source("talent-list-site"))
+                    official=load.source("talent-list-site", p.lang))
 
 
 def build_sources(args, p: Page):
     no_args(args, "sources")
-    rows = [{"id": source_id, "revised": None, **entry, "note": p.text(entry.get("note")) or None,
+    rows = [{"id": source_id, "revised": None, **load.source(source_id, p.lang), "note": p.text(entry.get("note")) or None,
+             "fallback": p.text(entry.get("fallback")) if p.lang != "en" else None,
              "kind_label": p.t(f"kind_{entry['kind']}")}
             for source_id, entry in load.rules("sources").items()]
     return p.render("sources.html", sources=rows)
@@ -263,3 +268,8 @@ def build_answer_keys(args, p: Page):
     """The deep-link vocabulary: every answer key, what it takes, and the tests that use it."""
     no_args(args, "answer-keys")
     return p.render("answer-keys.html", questions=qmas_core.questions(p.lang))
+
+
+def build_fees(args, p: Page):
+    no_args(args, "fees")
+    return p.render("fees.html", fees=fees.schedule_table(p.lang))

@@ -40,7 +40,7 @@ def fold(text):
 def test_alias_blocks_have_known_keys_and_name_list_entries():
     assert ALIASES["about"].strip()
     for block in ALIASES["aliases"]:
-        assert set(block) <= {"name", "en", "zh"}, block["name"]
+        assert set(block) <= {"name", "en", "zh", "display", "note", "note_source"}, block["name"]
         assert block["name"] in NAMES, f"alias block for {block['name']!r}, which is not on the list"
         assert block["en"] or block["zh"], block["name"]
     blocks = [b["name"] for b in ALIASES["aliases"]]
@@ -241,10 +241,10 @@ def test_ranking_exact_then_prefix_then_words_then_substring():
         ("Columbia University", "prefix"), ("University of British Columbia", "words"),
     ]
     results = find("ntu")["results"]
-    assert [r["match"] for r in results] == ["exact", "prefix", "substring"]
+    assert [r["match"] for r in results] == ["ambiguous", "ambiguous"]
     scores = [r["score"] for r in find("university", limit=200)["results"]]
     assert scores == sorted(scores, reverse=True)
-    bands = {"exact": (100, 100), "prefix": (80, 99), "words": (60, 79), "substring": (40, 59), "fuzzy": (20, 39)}
+    bands = {"ambiguous": (100, 100), "exact": (100, 100), "prefix": (80, 99), "words": (60, 79), "substring": (40, 59), "fuzzy": (20, 39)}
     for query in ("hong kong", "hongkong", "ucl", "大学", "Oxfrod", "paris"):
         for r in find(query, limit=50)["results"]:
             lo, hi = bands[r["match"]]
@@ -252,7 +252,7 @@ def test_ranking_exact_then_prefix_then_words_then_substring():
 
 
 @pytest.mark.parametrize("query", [
-    "xyzzy", "Northeastern University", "University of York", "东北大学", "中大", "科大", "0000", "!!!",
+    "xyzzy", "Northeastern University", "University of York", "0000", "!!!",
 ])
 def test_no_match_gives_no_results(query):
     result = find(query)
@@ -266,13 +266,18 @@ def test_empty_queries_give_no_results(query):
 
 def test_result_shape():
     result = find("清华", lang="en")
-    assert set(result) == {"edition", "official_url", "count", "query", "results"}
+    assert set(result) == {"edition", "official_url", "count", "query", "results", "ambiguous", "not_listed"}
     assert result["edition"] == "2026-01-01" and result["count"] == 200 and result["query"] == "清华"
     assert result["official_url"] == LIST["official_list_url"]
+    assert result["ambiguous"] is None and result["not_listed"] == []
     [r] = result["results"]
     assert r == {
-        "name": "Tsinghua University", "zh": "清華大學", "country": "Chinese Mainland", "added_2026": False,
+        "name": "Tsinghua University", "zh": "清華大學", "display_name": "Tsinghua University",
+        "country": "Chinese Mainland", "country_name": "Chinese Mainland", "added_2026": False,
         "matched": "清華大學", "match": "prefix", "score": r["score"],
+        "also": [{"name": "National Tsing Hua University (Taiwan)", "note": None}],
+        "also_text": "“清华” is also the name of National Tsing Hua University (Taiwan), which is not on the list.",
+        "note": None,
     }
     json.dumps(result)
 
@@ -345,7 +350,7 @@ def test_very_long_queries_are_cut():
 
 
 def test_control_and_format_characters_are_stripped():
-    assert find("U\x00C\x1bL")["query"] == "ucl"
+    assert find("U\x00C\x1bL")["query"] == "UCL"
     assert first("\u202eU\u200bC\u200dL\ufeff") == "University College London"
     assert first("\x00牛\x07津\x00") == "University of Oxford"
     assert find("ucl\ud800")["query"] == "ucl"  # a lone surrogate
@@ -389,7 +394,7 @@ def test_entries():
     all_entries = entries()
     assert len(all_entries) == 200 == len({e["name"] for e in all_entries})
     assert [e["name"] for e in all_entries] == NAMES
-    assert set(all_entries[0]) == {"name", "zh", "country", "added_2026", "aliases"}
+    assert set(all_entries[0]) == {"name", "zh", "country", "country_name", "added_2026", "aliases"}
     hku = next(e for e in all_entries if e["name"] == "The University of Hong Kong")
     assert hku["aliases"] == {"en": ["HKU"], "zh": ["香港大學", "港大"]}
     assert next(e for e in entries("zh-Hans") if e["name"] == "The University of Hong Kong")["zh"] == "香港大学"
@@ -403,3 +408,235 @@ def test_list_info():
     assert info["basis"] and info["provenance"] and info["aliases_note"]
     assert info["max_query_length"] == universities.MAX_QUERY
     json.dumps(info)
+
+
+# --- Names that mean more than one institution, names off the list, per-script names ------------
+
+AMBIGUOUS = ALIASES["ambiguous"]
+
+
+def also_names(query, lang="en"):
+    return {r["name"]: [a["name"] for a in r["also"]] for r in find(query, lang=lang)["results"] if r["also"]}
+
+
+def test_ambiguity_data_names_list_entries_in_three_languages():
+    for block in AMBIGUOUS:
+        assert block["names"] and block["list"], block
+        assert set(block["list"]) <= set(NAMES), block["list"]
+        for other in block["also"]:
+            english = other["name"] if isinstance(other["name"], str) else other["name"]["en"]
+            assert english not in NAMES, f"{english} is on the list"
+            assert other["names"] and set(other) <= {"name", "names", "note"}, other
+            assert isinstance(other["name"], str) or set(other["name"]) == {"en", "zh-Hant", "zh-Hans"}, other
+            if "note" in other:
+                assert set(other["note"]) == {"en", "zh-Hant", "zh-Hans"}
+    for name in NAMES:  # an off-list name never shadows a list name
+        assert universities._compact(name) not in universities._index().unlisted, name
+
+
+@pytest.mark.parametrize("query, entry, others", [
+    ("清華大學", "Tsinghua University", ["National Tsing Hua University (Taiwan)"]),
+    ("清华", "Tsinghua University", ["National Tsing Hua University (Taiwan)"]),
+    ("USC", "University of Southern California", ["University of South Carolina"]),
+    ("CMU", "Carnegie Mellon University", ["Central Michigan University", "Chiang Mai University"]),
+    ("UCL", "University College London", ["Université catholique de Louvain (UCLouvain)"]),
+    ("HUST", "Huazhong University of Science and Technology", ["Hanoi University of Science and Technology"]),
+    ("LMU", "Ludwig-Maximilians-Universität München", ["Loyola Marymount University"]),
+    ("DTU", "Technical University of Denmark", ["Delhi Technological University"]),
+    ("北大", "Peking University", ["Hokkaido University (Japan)", "National Taipei University (Taiwan)"]),
+    ("城大", "City University of Hong Kong", ["City University of Macau"]),
+    ("奧克蘭大學", "The University of Auckland", ["Oakland University (Michigan, U.S.A.)"]),
+    ("奥克兰大学", "The University of Auckland", ["Oakland University (Michigan, U.S.A.)"]),
+    ("sorbonne", "Sorbonne University", [
+        "Sorbonne Nouvelle University (Paris 3)", "Panthéon-Sorbonne University (Paris 1)",
+        "Sorbonne Paris North University (Paris 13)", "Université Sorbonne Paris Cité (USPC)"]),
+    ("Purdue", "Purdue University - West Lafayette", [
+        "Purdue University Fort Wayne", "Purdue University Northwest", "Purdue University Global"]),
+    ("UMass", "University of Massachusetts", [
+        "University of Massachusetts Amherst", "University of Massachusetts Boston", "University of Massachusetts Dartmouth",
+        "University of Massachusetts Lowell", "UMass Chan Medical School"]),
+    ("THU", "Tsinghua University", ["Tunghai University (Taiwan)"]),
+])
+def test_a_name_that_also_names_an_unlisted_institution_says_so(query, entry, others):
+    result = find(query)
+    assert result["results"][0]["name"] == entry and result["results"][0]["match"] in ("exact", "prefix")
+    assert also_names(query) == {entry: others}
+    assert result["ambiguous"] is None
+
+
+def test_also_is_named_in_the_page_language():
+    assert also_names("清华", "zh-Hans") == {"Tsinghua University": ["台湾清华大学"]}
+    assert also_names("清華大學", "zh-Hant") == {"Tsinghua University": ["國立清華大學（台灣）"]}
+    assert also_names("LMU", "zh-Hant") == {"Ludwig-Maximilians-Universität München": ["Loyola Marymount University"]}
+    assert find("USC")["results"][0]["also_text"] == "“USC” is also the name of University of South Carolina, which is not on the list."
+    assert find("CMU", lang="zh-Hans")["results"][0]["also_text"] == "「CMU」也可指中密歇根大学、清迈大学，但这些院校不在名单上。"
+    assert find("清華", lang="zh-Hant")["results"][0]["also_text"] == "「清華」也可指國立清華大學（台灣），但該院校不在名單上。"
+    assert find("Harvard")["results"][0]["also_text"] is None
+    [umass] = find("UMass", lang="zh-Hant")["results"][:1]
+    assert umass["also"][0]["note"] == "名單只列出麻省大學，沒有註明校區；並無說明涵蓋哪些校區。"
+
+
+@pytest.mark.parametrize("query, lang, name", [
+    ("National Tsing Hua University", "en", "National Tsing Hua University (Taiwan)"),
+    ("NTHU", "en", "National Tsing Hua University (Taiwan)"),
+    ("國立清華大學", "zh-Hant", "國立清華大學（台灣）"),
+    ("国立清华大学", "zh-Hans", "台湾清华大学"),
+    ("University of South Carolina", "en", "University of South Carolina"),
+    ("UMass Amherst", "en", "University of Massachusetts Amherst"),
+    ("Paris 13", "en", "Sorbonne Paris North University (Paris 13)"),
+    ("澳门城市大学", "zh-Hans", "澳门城市大学"),
+])
+def test_a_query_naming_only_an_unlisted_institution_says_it_is_not_listed(query, lang, name):
+    result = find(query, lang=lang)
+    assert [n["name"] for n in result["not_listed"]] == [name]
+    assert all(r["match"] != "fuzzy" for r in result["results"])  # no typo guesses (NTHU is not NTU)
+
+
+def test_not_listed_note_names_the_list_edition():
+    [n] = find("NTHU")["not_listed"]
+    assert n["note"] == "National Tsing Hua University (Taiwan) is not on the list in force from 1 January 2026."
+    [n] = find("國立清華大學", lang="zh-Hant")["not_listed"]
+    assert n["note"] == "國立清華大學（台灣）不在2026年1月1日起生效的名單上。"
+    [n] = find("USPC")["not_listed"]
+    assert n["note"].endswith("Removed from the list from 1 January 2026.")
+
+
+@pytest.mark.parametrize("query, entries", [
+    ("中大", ["The Chinese University of Hong Kong", "Sun Yat-sen University"]),
+    ("南大", ["Nanjing University", "Nanyang Technological University, Singapore"]),
+    ("科大", ["The Hong Kong University of Science and Technology", "University of Science and Technology of China"]),
+    ("交大", ["Shanghai Jiao Tong University", "Xi'an Jiaotong University"]),
+    ("東大", ["The University of Tokyo", "Southeast University"]),
+    ("东大", ["The University of Tokyo", "Southeast University"]),
+    ("NTU", ["National Taiwan University (NTU)", "Nanyang Technological University, Singapore"]),
+    ("MSU", ["Michigan State University", "Lomonosov Moscow State University"]),
+    ("華盛頓大學", ["University of Washington", "Washington University in St. Louis"]),
+])
+def test_a_short_name_for_several_listed_universities_says_it_is_ambiguous(query, entries):
+    result = find(query, lang="zh-Hant")
+    assert [(r["name"], r["match"]) for r in result["results"][:len(entries)]] == [(e, "ambiguous") for e in entries]
+    assert result["ambiguous"] == {"name": query, "note": f"「{query}」是多於一間大學的簡稱：請確認哪一間是你的大學。"}
+    assert find(query)["ambiguous"]["note"] == f"“{query}” is a short name for more than one university: check which one is yours."
+    assert find(query, limit=1)["results"][1:] == [] or len(find(query, limit=1)["results"]) == len(entries)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("港中大", "The Chinese University of Hong Kong"),
+    ("港科大", "The Hong Kong University of Science and Technology"),
+    ("上交", "Shanghai Jiao Tong University"),
+    ("上交大", "Shanghai Jiao Tong University"),
+    ("新国立", "National University of Singapore"),
+    ("新國立", "National University of Singapore"),
+    ("西交", "Xi'an Jiaotong University"),
+    ("西交大", "Xi'an Jiaotong University"),
+    ("伦敦政经", "London School of Economics and Political Science"),
+    ("倫敦政經", "London School of Economics and Political Science"),
+    ("蒙納士", "Monash University"),
+    ("蒙納士大學", "Monash University"),
+    ("賓州大學", "University of Pennsylvania"),
+    ("宾州大学", "University of Pennsylvania"),
+    ("Institute of Science Tokyo", "Tokyo Institute of Technology (Tokyo Tech)"),
+    ("Science Tokyo", "Tokyo Institute of Technology (Tokyo Tech)"),
+    ("東京科學大學", "Tokyo Institute of Technology (Tokyo Tech)"),
+    ("东京科学大学", "Tokyo Institute of Technology (Tokyo Tech)"),
+])
+def test_common_short_and_new_names_find_their_university(query, expected):
+    result = find(query)
+    assert result["results"][0]["name"] == expected and result["ambiguous"] is None
+
+
+def test_tokyo_tech_carries_a_note_on_the_2024_merger():
+    for query in ("Tokyo Tech", "Institute of Science Tokyo"):
+        note = find(query)["results"][0]["note"]
+        assert "1 October 2024" in note and "Institute of Science Tokyo" in note
+    assert "2024年10月1日" in find("東京科學大學", lang="zh-Hant")["results"][0]["note"]
+    assert find("Harvard")["results"][0]["note"] is None
+
+
+@pytest.mark.parametrize("query", ["THU", "thu", "LMU", "DTU", "ntu", "hku", "abc", "ford", "sity"])
+def test_short_latin_queries_never_match_inside_words(query):
+    for r in find(query, limit=50)["results"]:
+        assert r["match"] != "substring", (query, r)
+        words = normalise(r["matched"]).split()
+        assert r["match"] in ("exact", "ambiguous", "fuzzy") or any(w.startswith(query.lower()) for w in words) \
+            or normalise(r["matched"]).replace(" ", "").startswith(query.lower()), (query, r)
+    assert [r["name"] for r in find("THU")["results"]] == ["Tsinghua University"]
+
+
+@pytest.mark.parametrize("query, lang, display", [
+    ("Stanford", "zh-Hans", "斯坦福大学"), ("Stanford", "zh-Hant", "史丹福大學"),
+    ("斯坦福", "zh-Hant", "史丹福大學"), ("史丹福", "zh-Hans", "斯坦福大学"),
+    ("UC Berkeley", "zh-Hans", "加州大学伯克利分校"), ("UC Berkeley", "zh-Hant", "加州大學柏克萊分校"),
+    ("UCSD", "zh-Hans", "加州大学圣地亚哥分校"), ("UCSD", "zh-Hant", "加州大學聖地牙哥分校"),
+    ("UCSF", "zh-Hans", "加州大学旧金山分校"), ("UCSF", "zh-Hant", "加州大學三藩市分校"),
+    ("Monash", "zh-Hant", "蒙納士大學"), ("Monash", "zh-Hans", "莫纳什大学"),
+    ("Cornell", "zh-Hant", "康乃爾大學"), ("Cornell", "zh-Hans", "康奈尔大学"),
+    ("Harvard", "zh-Hans", "哈佛大学"), ("Harvard", "en", "Harvard University"),
+    ("Rice University", "zh-Hant", "Rice University"),
+])
+def test_display_name_in_the_page_script_and_usage(query, lang, display):
+    r = find(query, lang=lang)["results"][0]
+    assert r["display_name"] == display
+    if lang != "en" and r["zh"]:
+        assert r["zh"] == display
+
+
+def test_no_mixed_scripts_in_what_is_shown():
+    hant_only, hans_only = "們這個學歷經驗語與書業體資產際專華", "们这个学历经验语与书业体资产际专华"
+    typed = "香港大學專業進修學院"
+    assert find(typed, lang="zh-Hans")["query"] == typed  # shown back as typed, not half-converted
+    for query in ("大学", "大學", "中大", "清华", "北大", "USC", "Sorbonne", "交大", "国立清华大学"):
+        for lang, foreign in (("zh-Hant", hans_only), ("zh-Hans", hant_only)):
+            result = find(query, lang=lang, limit=20)
+            shown = [r["display_name"] for r in result["results"]] + [r["zh"] or "" for r in result["results"]]
+            shown += [a["name"] for r in result["results"] for a in r["also"]] + [n["name"] for n in result["not_listed"]]
+            for text in shown:
+                assert not any(ch in foreign for ch in text), (query, lang, text)
+
+
+def test_every_ambiguous_name_in_either_script_gives_the_same_answer():
+    opencc = pytest.importorskip("opencc")
+    to_hans, to_hant = opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
+    for block in AMBIGUOUS:
+        for name in block["names"]:
+            if any(is_han(ch) for ch in name):
+                answers = {tuple(r["name"] for r in find(form)["results"][:len(block["list"])]) for form in (name, to_hans.convert(name), to_hant.convert(name))}
+                assert answers == {tuple(block["list"])}, name
+
+
+def test_answer_is_json():
+    for query in ("中大", "USC", "NTHU", "Tokyo Tech"):
+        for lang in ("en", "zh-Hant", "zh-Hans"):
+            json.dumps(find(query, lang=lang))
+
+
+def test_country_names_in_the_page_language():
+    countries = ALIASES["countries"]
+    assert {u["country"] for u in LIST["universities"]} <= set(countries)
+    for lang in ("zh-Hant", "zh-Hans"):
+        for e in entries(lang):
+            assert e["country_name"] and all(is_han(ch) for ch in e["country_name"]), (lang, e["country"], e["country_name"])
+    assert find("MIT", lang="zh-Hans")["results"][0]["country_name"] == "美国"
+    assert find("Tsinghua", lang="zh-Hant")["results"][0]["country_name"] == "中國內地"
+    assert find("HKU", lang="zh-Hans")["results"][0]["country_name"] == "香港特别行政区"
+    assert find("MIT")["results"][0]["country_name"] == "U.S.A."  # the list's own words in English
+
+
+@pytest.mark.parametrize("query, lang, name", [
+    ("HKU SPACE", "en", "HKU SPACE (HKU School of Professional and Continuing Education)"),
+    ("香港大學專業進修學院", "zh-Hant", "香港大學專業進修學院"),
+    ("香港大学專业進修学院", "zh-Hans", "香港大学专业进修学院"),  # typed in mixed scripts, shown in one
+    ("CUSCS", "zh-Hans", "香港中文大学专业进修学院"),
+    ("PolyU SPEED", "zh-Hant", "香港理工大學專業進修學院"),
+])
+def test_continuing_education_arms_are_not_listed_and_say_why(query, lang, name):
+    result = find(query, lang=lang)
+    [item] = result["not_listed"]
+    assert item["name"] == name and result["results"] == []
+    assert ("continuing-education arm" in item["note"]) if lang == "en" else ("持續進修部門" in item["note"] or "持续进修部门" in item["note"])
+
+
+def test_not_listed_data_is_complete():
+    for other in ALIASES["not_listed"]:
+        assert set(other) == {"name", "names", "note"} and other["names"]
+        assert set(other["name"]) == set(other["note"]) == {"en", "zh-Hant", "zh-Hans"}
