@@ -1,6 +1,6 @@
 """Hostile deep links: the calculator's URL fragment parser, fuzzed, and the page opened with them.
 
-``window.qmasLink.parseFragment(form, fragment)`` (overrides/assets/javascripts/qmas-link.js)
+``parseFragment(form, fragment)`` (overrides/assets/javascripts/qmas-link.js, imported into the page)
 reads whatever a link carries. Hypothesis (derandomized, so a failure is reproducible) builds
 batches of hostile fragments in Python: markup and script, huge values, unknown and
 Object.prototype keys, broken percent-encodings, control characters, any Unicode. Each batch
@@ -112,17 +112,20 @@ def fragment(draw):
     return hash_sign + separator.join(parts)
 
 
-PARSE_BATCH = """(fragments) => {
+LINK_MODULE = """await import(new URL("qmas-link.js", document.querySelector("script[type=module][src$='/calculator.js']").src))"""
+
+PARSE_BATCH = """async (fragments) => {
   const form = document.getElementById("qmas-form");
+  const qmasLink = """ + LINK_MODULE + """;
   return fragments.map((fragment) => {
     const started = performance.now();
     try {
-      const parsed = window.qmasLink.parseFragment(form, fragment);
+      const parsed = qmasLink.parseFragment(form, fragment);
       const ms = performance.now() - started;
       let again = null;
       if (parsed.edition || Object.keys(parsed.answers).length) {
-        const link = window.qmasLink.formatFragment(parsed.edition || "criteria-2024", parsed.answers);
-        again = window.qmasLink.parseFragment(form, link);
+        const link = qmasLink.formatFragment(form, parsed.edition || "auto", parsed.answers);
+        again = qmasLink.parseFragment(form, link);
         again.link = link;
       }
       return { ok: true, ms, parsed, keys: Object.keys(parsed.answers), again };
@@ -136,6 +139,9 @@ FORM_FACTS = """() => {
   const form = document.getElementById("qmas-form");
   const options = {};
   form.querySelectorAll("select").forEach((s) => { options[s.name] = Array.from(s.options, (o) => o.value); });
+  form.querySelectorAll(".qmas-question[data-type=country]").forEach((q) => {
+    options[q.dataset.key] = Array.from(q.querySelectorAll("datalist option"), (o) => o.dataset.value);
+  });
   return {
     types: Object.fromEntries(Array.from(form.querySelectorAll(".qmas-question"), (n) => [n.dataset.key, n.dataset.type])),
     editions: Array.from(form.querySelectorAll("input[name=edition]"), (r) => r.value),
@@ -184,9 +190,14 @@ def check_value(key: str, value, facts) -> str | None:
     elif kind == "talent_list":
         ok = isinstance(value, bool) or (value in options and value not in ("yes", "no", "unsure"))
     elif kind == "languages":  # [] (an empty value) is "none of them", as the core reads it
-        ok = (isinstance(value, list) and len(value) <= 20
-              and all(isinstance(n, str) and 0 < len(n) <= 40 and n.strip() and not re.search(r"[<>]", n)
-                      and not INVISIBLE.search(n) for n in value))
+        most = QUESTIONS[key].get("max_items", math.inf)
+        ok = (isinstance(value, list) and len(value) <= most
+              and all(isinstance(n, str) and n.strip() and not re.search(r"[<>]", n) and not INVISIBLE.search(n)
+                      for n in value))
+    elif kind == "country":
+        ok = value in options
+    elif kind == "money":  # as typed: the core reads amounts as people write them
+        ok = isinstance(value, str) and value.strip() != "" and not INVISIBLE.search(value) and not re.search(r"[<>]", value)
     elif kind == "date":
         ok = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None and real_date(value)
     else:
@@ -280,16 +291,17 @@ def test_a_problem_with_a_blank_key_still_names_it(link_page, fragment):
     assert check_parsed(fragment, outcome, facts) == []
 
 
-LONE_SURROGATES = """() => {
+LONE_SURROGATES = """async () => {
   const form = document.getElementById("qmas-form");
+  const qmasLink = """ + LINK_MODULE + """;
   const texts = ["\\uD800", "a\\uDC00b", "english,\\uDBFF", "\\uDFFF\\uD800"];
   const out = [];
   for (const text of texts) {
     for (const fragment of ["#" + text + "=1", "#good_languages=" + text, "#age=" + text]) {
       try {
-        const parsed = window.qmasLink.parseFragment(form, fragment);
-        const link = window.qmasLink.formatFragment("criteria-2024", { good_languages: [text], age: 30 });
-        out.push({ fragment, ok: true, parsed, link, again: window.qmasLink.parseFragment(form, link) });
+        const parsed = qmasLink.parseFragment(form, fragment);
+        const link = qmasLink.formatFragment(form, "auto", { good_languages: [text], age: 30, annual_income_hkd: text });
+        out.push({ fragment, ok: true, parsed, link, again: qmasLink.parseFragment(form, link) });
       } catch (error) {
         out.push({ fragment, ok: false, error: String(error) });
       }
