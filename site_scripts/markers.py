@@ -28,6 +28,7 @@ BUILDERS = {
     "answer-keys": tables.build_answer_keys,
     "fees": tables.build_fees,
     "calculator": calculator_form.build_calculator,
+    "fees": tables.build_fees,
 }
 MARKER = re.compile(r"<!--\s*qmas:(?P<name>[^\s>]*)(?P<args>.*?)-->", re.DOTALL)
 UNCLOSED = re.compile(r"<!--\s*qmas:")

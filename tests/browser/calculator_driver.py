@@ -6,6 +6,18 @@ from playwright.sync_api import Page, expect
 
 READY_TIMEOUT = 90_000  # Pyodide's first start on a slow 2-core machine
 
+# The page's own modules, imported into the page (the same instances the calculator uses).
+MODULE = """(name) => import(new URL(name, document.querySelector("script[type=module][src$='/calculator.js']").src))"""
+
+# The form's one table of question types writes each answer, as the deep link does.
+WRITE = """async (answers) => {
+  const { writeAnswers } = await import(new URL("calculator/fields.js",
+    document.querySelector("script[type=module][src$='/calculator.js']").src));
+  const form = document.getElementById("qmas-form");
+  writeAnswers(form, answers);
+  form.dispatchEvent(new Event("change", { bubbles: true }));
+}"""
+
 
 def open_calculator(page: Page, base_url: str, fragment: str = "", lang_prefix: str = "") -> None:
     page.goto(f"{base_url}{lang_prefix}calculator/{fragment}")
@@ -15,34 +27,18 @@ def open_calculator(page: Page, base_url: str, fragment: str = "", lang_prefix: 
 def fill_answers(page: Page, edition: str, answers: dict) -> None:
     page.locator("#qmas-form button[type=reset]").click()
     page.locator(f"input[name=edition][value='{edition}']").check()
-    for key, value in answers.items():
-        question = page.locator(f".qmas-question[data-key='{key}']")
-        kind = question.get_attribute("data-type")
-        if kind == "bool":
-            question.locator(f"input[value='{'yes' if value else 'no'}']").check()
-        elif kind in ("choice", "talent_list"):
-            choice = {True: "yes", False: "no"}.get(value, value) if kind == "talent_list" else value
-            page.locator(f"#q-{key}").select_option(choice)
-        elif kind == "languages":
-            boxes = question.locator(f"input[type=checkbox][name='{key}']")
-            known = [boxes.nth(i).get_attribute("value") for i in range(boxes.count())]
-            for name in value:
-                if name in known:
-                    question.locator(f"input[type=checkbox][value='{name}']").check()
-            others = [n for n in value if n not in known]
-            if others:
-                page.locator(f"#q-{key}-other").fill(", ".join(others))
-        else:
-            page.locator(f"#q-{key}").fill(str(value))
+    page.evaluate(WRITE, answers)
 
 
 def shown_result(page: Page) -> dict:
     """The result on screen once it matches the form's current state (the URL fragment), with
     its advice, comparison and checklist (they come in a second message)."""
-    fragment = page.evaluate("() => location.hash")  # page.url may lag behind replaceState
-    expect(page.locator("#qmas-output")).to_have_attribute("data-fragment", fragment, timeout=READY_TIMEOUT)
-    expect(page.locator("#qmas-output")).to_have_attribute("data-extras", "done", timeout=READY_TIMEOUT)
-    rows = page.locator("[data-testid=breakdown] tbody tr")
+    # The address is written a moment after a change (coalesced); page.url may lag behind it.
+    page.wait_for_function("""() => {
+      const output = document.getElementById("qmas-output");
+      return output.dataset.fragment === location.hash && output.dataset.extras === "done";
+    }""", timeout=READY_TIMEOUT, polling=100)
+    rows = page.locator("[data-testid=breakdown] [data-factor]")
     factors = {rows.nth(i).get_attribute("data-factor"): int(rows.nth(i).get_attribute("data-score")) for i in range(rows.count())}
     unmet = page.locator("#qmas-output").get_attribute("data-unmet") or ""
     return {

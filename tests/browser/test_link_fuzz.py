@@ -1,6 +1,6 @@
 """Hostile deep links: the calculator's URL fragment parser, fuzzed, and the page opened with them.
 
-``window.qmasLink.parseFragment(form, fragment)`` (overrides/assets/javascripts/qmas-link.js)
+``parseFragment(form, fragment)`` (overrides/assets/javascripts/qmas-link.js, imported into the page)
 reads whatever a link carries. Hypothesis (derandomized, so a failure is reproducible) builds
 batches of hostile fragments in Python: markup and script, huge values, unknown and
 Object.prototype keys, broken percent-encodings, control characters, any Unicode. Each batch
@@ -18,6 +18,7 @@ the link" (``[data-testid=link-problems]``) names the bad fields.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from urllib.parse import quote
@@ -37,6 +38,11 @@ BATCHES = 12  # 480 fragments
 MAX_MS_PER_CALL = 50
 FIELD_MAX = 40
 NAMED = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]")  # a field name has something to read
+# Format characters (bidi controls, zero-width), line separators: invisible, or they reorder text.
+FORMAT_CHARS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
+                "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\u2061", "\ufeff", "\u061c",
+                "\u00ad", "\u2028", "\u2029"]
+INVISIBLE = re.compile("[" + "".join(FORMAT_CHARS) + "\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 PROTOTYPE_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf",
                   "__defineGetter__", "propertyIsEnumerable", "toLocaleString"]
 
@@ -47,13 +53,17 @@ HOSTILE_VALUES = [
     "-0", "00030", "1.", ".5", "9" * 16, "9" * 17, "9" * 400, "A" * 5000, "\x00", "\x1f\x7f", "\u202e30", "\ufeff",
     "中文", "𝟛𝟘", "👍", "chinese,english", ",,,,", "a," * 30, "2024-02-30", "99999-01-01", "2024-1-1",
     "yes", "no", "true", "FALSE", "Yes", "on", "doctorate", "master", "actuaries", "__proto__", "constructor",
-]
+    "english,\u200b", "\u202e", "chinese,\u2066english", "3\u200b0", "2000-02-30", "2023-02-29", "1e308", "1e+308",
+    "1E5", "1e309", "-1e308",
+] + FORMAT_CHARS + [c + "english" for c in FORMAT_CHARS[:9]]
 BROKEN_ENCODINGS = ["%", "%G1", "%E0%A4%A", "%ED%A0%80", "%C0%AF", "%FF", "%00", "%0A", "%25", "%2526", "%%", "%u0041",
                     "+", "%2B", "%3Cscript%3E", "%F0%9F%91"]
 
 
 def text(max_size=30):
-    return st.text(st.characters(exclude_categories=("Cs",)), max_size=max_size)  # JSON cannot carry lone surrogates
+    # Lone surrogates (Cs) cannot travel through JSON to the page; they are tested on it.
+    letters = st.one_of(st.characters(exclude_categories=("Cs",)), st.sampled_from(FORMAT_CHARS))
+    return st.text(letters, max_size=max_size)
 
 
 def encoded(value_strategy):
@@ -75,7 +85,8 @@ def good_value(key):
 
 KEYS = st.one_of(
     st.sampled_from(sorted(QUESTIONS) + ["edition", "lang"]),
-    st.sampled_from(PROTOTYPE_KEYS + ["", " ", "AGE", "age]", "<script>", "x" * 100, "%", "%E0%A4%A"]),
+    st.sampled_from(PROTOTYPE_KEYS + ["", " ", "AGE", "age]", "<script>", "x" * 100, "%", "%E0%A4%A", "age\u200b",
+                                     "\u202e age", "\u200b", "\u202e\u2066"] + FORMAT_CHARS),
     text(20),
 )
 VALUES = st.one_of(
@@ -101,17 +112,20 @@ def fragment(draw):
     return hash_sign + separator.join(parts)
 
 
-PARSE_BATCH = """(fragments) => {
+LINK_MODULE = """await import(new URL("qmas-link.js", document.querySelector("script[type=module][src$='/calculator.js']").src))"""
+
+PARSE_BATCH = """async (fragments) => {
   const form = document.getElementById("qmas-form");
+  const qmasLink = """ + LINK_MODULE + """;
   return fragments.map((fragment) => {
     const started = performance.now();
     try {
-      const parsed = window.qmasLink.parseFragment(form, fragment);
+      const parsed = qmasLink.parseFragment(form, fragment);
       const ms = performance.now() - started;
       let again = null;
       if (parsed.edition || Object.keys(parsed.answers).length) {
-        const link = window.qmasLink.formatFragment(parsed.edition || "criteria-2024", parsed.answers);
-        again = window.qmasLink.parseFragment(form, link);
+        const link = qmasLink.formatFragment(form, parsed.edition || "auto", parsed.answers);
+        again = qmasLink.parseFragment(form, link);
         again.link = link;
       }
       return { ok: true, ms, parsed, keys: Object.keys(parsed.answers), again };
@@ -125,6 +139,9 @@ FORM_FACTS = """() => {
   const form = document.getElementById("qmas-form");
   const options = {};
   form.querySelectorAll("select").forEach((s) => { options[s.name] = Array.from(s.options, (o) => o.value); });
+  form.querySelectorAll(".qmas-question[data-type=country]").forEach((q) => {
+    options[q.dataset.key] = Array.from(q.querySelectorAll("datalist option"), (o) => o.dataset.value);
+  });
   return {
     types: Object.fromEntries(Array.from(form.querySelectorAll(".qmas-question"), (n) => [n.dataset.key, n.dataset.type])),
     editions: Array.from(form.querySelectorAll("input[name=edition]"), (r) => r.value),
@@ -152,6 +169,14 @@ def link_page(browser, served_site):
     context.close()
 
 
+def real_date(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def check_value(key: str, value, facts) -> str | None:
     """Why ``value`` is not a possible answer to question ``key``, or None."""
     kind = facts["types"][key]
@@ -165,10 +190,16 @@ def check_value(key: str, value, facts) -> str | None:
     elif kind == "talent_list":
         ok = isinstance(value, bool) or (value in options and value not in ("yes", "no", "unsure"))
     elif kind == "languages":  # [] (an empty value) is "none of them", as the core reads it
-        ok = (isinstance(value, list) and len(value) <= 20
-              and all(isinstance(n, str) and 0 < len(n) <= 40 and not re.search(r"[\x00-\x1f\x7f<>]", n) for n in value))
+        most = QUESTIONS[key].get("max_items", math.inf)
+        ok = (isinstance(value, list) and len(value) <= most
+              and all(isinstance(n, str) and n.strip() and not re.search(r"[<>]", n) and not INVISIBLE.search(n)
+                      for n in value))
+    elif kind == "country":
+        ok = value in options
+    elif kind == "money":  # as typed: the core reads amounts as people write them
+        ok = isinstance(value, str) and value.strip() != "" and not INVISIBLE.search(value) and not re.search(r"[<>]", value)
     elif kind == "date":
-        ok = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
+        ok = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None and real_date(value)
     else:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     return None if ok else f"{key}={value!r} is not a {kind} answer"
@@ -196,6 +227,8 @@ def check_parsed(fragment: str, outcome: dict, facts: dict) -> list[str]:
         field, message = problem.get("field"), problem.get("message")
         if not isinstance(field, str) or not NAMED.search(field) or len(field) > FIELD_MAX:
             wrong.append(f"a problem names no field: {problem!r}")
+        elif INVISIBLE.search(field) or INVISIBLE.search(message or ""):
+            wrong.append(f"a problem shows invisible characters: {problem!r}")
         if not isinstance(message, str) or not message.strip():
             wrong.append(f"a problem says nothing: {problem!r}")
     again = outcome["again"]
@@ -250,11 +283,42 @@ def test_object_prototype_names_are_not_values(link_page, fragment, field):
     assert [p["field"] for p in outcome["parsed"]["problems"]] == [field]
 
 
-@pytest.mark.parametrize("fragment", ["#=5", "#+=1", "#%20=yes", "#=unsure&age=30"])
+@pytest.mark.parametrize("fragment", ["#=5", "#+=1", "#%20=yes", "#=unsure&age=30", "#%E2%80%8B=1", "#%E2%80%AE%E2%80%8B=yes",
+                                      "#good_languages=%E2%80%8B", "#age=3%E2%80%8B0", "#%ED%A0%80=1"])
 def test_a_problem_with_a_blank_key_still_names_it(link_page, fragment):
     page, facts = link_page
     outcome = page.evaluate(PARSE_BATCH, [fragment])[0]
     assert check_parsed(fragment, outcome, facts) == []
+
+
+LONE_SURROGATES = """async () => {
+  const form = document.getElementById("qmas-form");
+  const qmasLink = """ + LINK_MODULE + """;
+  const texts = ["\\uD800", "a\\uDC00b", "english,\\uDBFF", "\\uDFFF\\uD800"];
+  const out = [];
+  for (const text of texts) {
+    for (const fragment of ["#" + text + "=1", "#good_languages=" + text, "#age=" + text]) {
+      try {
+        const parsed = qmasLink.parseFragment(form, fragment);
+        const link = qmasLink.formatFragment(form, "auto", { good_languages: [text], age: 30, annual_income_hkd: text });
+        out.push({ fragment, ok: true, parsed, link, again: qmasLink.parseFragment(form, link) });
+      } catch (error) {
+        out.push({ fragment, ok: false, error: String(error) });
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def test_lone_surrogates_never_throw(link_page):
+    """Set by a script or kept in storage, a lone UTF-16 surrogate made encodeURIComponent throw."""
+    page, facts = link_page
+    for outcome in page.evaluate(LONE_SURROGATES):
+        assert outcome["ok"], outcome
+        for key, value in outcome["parsed"]["answers"].items():
+            assert check_value(key, value, facts) is None, outcome
+        assert not [p for p in outcome["parsed"]["problems"] if INVISIBLE.search(p["field"])], outcome
 
 
 # --------------------------------------------------------------------------- the page itself

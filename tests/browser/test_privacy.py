@@ -9,7 +9,7 @@ never reaches these events). Then:
 
 * no request leaves the site's origin (no CDN, font service, analytics or beacon);
 * no cookie: ``document.cookie`` is empty on every page and the context holds none;
-* what a visitor types (a distinctive income) is in no request's URL or body;
+* what a visitor types (a distinctive income, the search words) is in no request's URL or body;
 * no request carries a Referer (``<meta name="referrer" content="no-referrer">``);
 * no page reports a CSP violation, as an event (``securitypolicyviolation``, recorded by an init
   script) or in the console, and the calculator works under the policy.
@@ -27,7 +27,7 @@ from tests.browser.calculator_driver import READY_TIMEOUT, fill_answers, shown_r
 from tests.browser.site_pages import CSP_CONSOLE_WORDS, CSP_RECORDER, csp_violations, is_foreign, page_paths
 
 MARKER_INCOME = 7654321  # typed into the calculator; must appear in no request
-SEARCH_QUERY = "talent"
+SEARCH_QUERY = "income"  # a word of the pages, in no file's name
 
 
 @dataclass
@@ -151,6 +151,13 @@ def test_what_is_typed_is_never_sent(walk):
     leaked = [r for r in walk.requests if marker in r["url"] or marker in r["body"]]
     assert leaked == []
     assert {r["method"] for r in walk.requests} <= {"GET", "HEAD"}  # a static site: nothing is posted
+
+
+def test_search_words_are_never_sent(walk):
+    """Material's search.highlight put the words in the result's address (?h=income)."""
+    assert "search" in walk.done
+    leaked = [r["url"] for r in walk.requests if SEARCH_QUERY in r["url"].lower() or SEARCH_QUERY in r["body"].lower()]
+    assert leaked == []
 
 
 def test_no_referer_is_sent_by_the_pages(walk):

@@ -48,6 +48,11 @@ def site_copy(site_dir: Path, tmp_path: Path) -> Path:
     return copy
 
 
+# The runtime module's read-only state, imported into the page (the instance the calculator uses).
+RUNTIME_STATE = """async (key) => (await import(new URL("qmas-runtime.js",
+  document.querySelector("script[type=module][src$='/calculator.js']").src))).state[key]"""
+
+
 def visit(context, url: str) -> dict:
     """Open the calculator, wait for the score and for what it does afterwards (service
     worker, snapshot); return the runtime's ready message, the extras and the cache names."""
@@ -56,8 +61,8 @@ def visit(context, url: str) -> dict:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url + LINK)
     expect(page.get_by_test_id("total")).to_have_attribute("data-total", EXPECTED_TOTAL, timeout=READY_TIMEOUT)
-    extras = page.evaluate("() => window.qmasRuntime.extras")
-    info = page.evaluate("() => window.qmasRuntime.info")
+    extras = page.evaluate(RUNTIME_STATE, "extras")
+    info = page.evaluate(RUNTIME_STATE, "info")
     caches = page.evaluate("""async () => {
       const out = {};
       for (const name of await caches.keys()) {

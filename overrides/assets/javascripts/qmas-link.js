@@ -1,113 +1,92 @@
 // Deep links: the calculator's state in the URL fragment, which browsers never send to a
-// server. Parsing checks every value against the form's own options; what does not fit is
-// reported in plain words and ignored, never executed.
-(function () {
-  "use strict";
+// server. Parsing checks every value against the form's own questions (the field table in
+// calculator/fields.js); what does not fit is reported in plain words and ignored.
+import { questions } from "./calculator/fields.js";
+import { visibleText, wellFormed } from "./calculator/text.js";
 
-  const MAX_FRAGMENT = 4000;
-  // English wording; the page passes its own language's words (calculator_strings.toml).
-  const WORDS = {
-    link_too_long: "is too long ({length} characters); it was ignored",
-    link_bad_encoding: "is not valid URL encoding",
-    link_bad_edition: "must be one of: {allowed}",
-    link_unknown_key: "is not an answer key",
-    link_bad_value: "has a value that cannot be used: {value}",
-    link_empty_key: "(no name)",
-  };
+// The longest link read: a safety bound of this parser, not a rule of the scheme.
+const MAX_FRAGMENT = 4000;
+// English wording; the page passes its own language's words (calculator_strings.toml).
+const WORDS = {
+  link_too_long: "is too long ({length} characters); it was ignored",
+  link_bad_encoding: "is not valid URL encoding",
+  link_bad_edition: "must be one of: {allowed}",
+  link_unknown_key: "is not an answer key",
+  link_bad_value: "has a value that cannot be used: {value}",
+  link_empty_key: "(no name)",
+};
+const AUTO = "auto"; // the core chooses the edition (contract 2)
 
-  // A field as the visitor can read it: without control characters, or "(no name)".
-  function fieldName(words, raw) {
-    const visible = raw.replace(/[\u0000-\u001f\u007f-\u009f]/g, "").slice(0, 40);
-    return visible.trim() ? visible : say(words, "link_empty_key", {});
-  }
+function say(words, key, values) {
+  return String((words && words[key]) || WORDS[key]).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+}
 
-  function say(words, key, values) {
-    return String((words && words[key]) || WORDS[key]).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
-  }
+// How much of an unknown key or a bad value a message quotes (a display bound only).
+const QUOTED_CHARS = 40;
+const visibleStart = (raw) => Array.from(visibleText(raw)).slice(0, QUOTED_CHARS).join("");
 
-  // Format: #edition=criteria-2024&age=30&good_languages=chinese,english&stem_degree=unsure
-  // Maps without a prototype, so "constructor" or "__proto__" in a link is just an unknown word.
-  const BOOL_WORDS = new Map([["yes", true], ["true", true], ["no", false], ["false", false]]);
+// A field as the visitor can read it: without invisible characters, or "(no name)".
+function fieldName(words, raw) {
+  const visible = visibleStart(raw);
+  return visible.trim() ? visible : say(words, "link_empty_key", {});
+}
 
-  function optionValues(form, key) {
-    const field = form.elements[key];
-    return field && field.options ? Array.from(field.options, (o) => o.value).filter(Boolean) : [];
-  }
+// The fragment holds answers (key=value pairs); anything else (#qmas-self-check-calculator
+// from the skip link or a heading's ¶) is an anchor in the page and leaves the answers alone.
+export function isAnswerFragment(fragment) {
+  return String(fragment || "").includes("=");
+}
 
-  // Returns {edition, answers, problems}: every value checked against the form's own options;
-  // whatever does not fit is reported in plain words and ignored.
-  function parseFragment(form, fragment, words) {
-    const out = { edition: null, answers: {}, problems: [] };
-    let text = String(fragment || "").replace(/^#/, "");
-    if (!text) return out;
-    if (text.length > MAX_FRAGMENT) {
-      out.problems.push({ field: "link", message: say(words, "link_too_long", { length: text.length }) });
-      return out;
-    }
-    const editions = Array.from(form.querySelectorAll("input[name=edition]"), (r) => r.value);
-    const types = new Map();
-    form.querySelectorAll(".qmas-question").forEach((n) => { types.set(n.dataset.key, n.dataset.type); });
-    for (const part of text.split("&")) {
-      if (!part) continue;
-      const eq = part.indexOf("=");
-      let key, raw;
-      try {
-        key = decodeURIComponent((eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, " "));
-        raw = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, " "));
-      } catch (error) {
-        out.problems.push({ field: fieldName(words, part), message: say(words, "link_bad_encoding", {}) });
-        continue;
-      }
-      const shown = fieldName(words, key);
-      if (key === "edition") {
-        if (editions.includes(raw)) out.edition = raw;
-        else out.problems.push({ field: "edition", message: say(words, "link_bad_edition", { allowed: editions.join(", ") }) });
-        continue;
-      }
-      if (key === "lang") continue; // the page's language is in its path
-      const type = types.get(key);
-      if (!type) {
-        out.problems.push({ field: shown, message: say(words, "link_unknown_key", {}) });
-        continue;
-      }
-      if (raw === "unsure") {
-        out.answers[key] = null;
-        continue;
-      }
-      let value;
-      if (type === "bool") {
-        value = BOOL_WORDS.get(raw.toLowerCase());
-      } else if (type === "choice") {
-        value = optionValues(form, key).includes(raw) && raw !== "unsure" ? raw : undefined;
-      } else if (type === "talent_list") {
-        if (BOOL_WORDS.has(raw)) value = BOOL_WORDS.get(raw);
-        else value = optionValues(form, key).includes(raw) && !["yes", "no", "unsure"].includes(raw) ? raw : undefined;
-      } else if (type === "languages") {
-        const names = raw.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
-        value = names.length <= 20 && names.every((n) => n.length <= 40 && !/[\u0000-\u001f\u007f<>]/.test(n)) ? names : undefined;
-      } else if (type === "date") {
-        value = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : undefined;
-      } else {
-        value = /^-?\d+(\.\d+)?$/.test(raw) && raw.length <= 16 ? Number(raw) : undefined;
-      }
-      if (value === undefined) out.problems.push({ field: shown, message: say(words, "link_bad_value", { value: JSON.stringify(raw.slice(0, 40)) }) });
-      else out.answers[key] = value;
-    }
+// Format: #edition=auto&age=30&good_languages=chinese,english,fr&nationality=AF&stem_degree=unsure
+// (edition: one of the form's editions, "auto", or absent; old links keep working).
+// Returns {edition, answers, problems}; maps without a prototype, so "constructor" or
+// "__proto__" in a link is just an unknown word.
+export function parseFragment(form, fragment, words) {
+  const out = { edition: null, answers: {}, problems: [] };
+  const text = String(fragment || "").replace(/^#/, "");
+  if (!text) return out;
+  if (text.length > MAX_FRAGMENT) {
+    out.problems.push({ field: "link", message: say(words, "link_too_long", { length: text.length }) });
     return out;
   }
-
-  function formatFragment(edition, answers) {
-    const parts = ["edition=" + encodeURIComponent(edition)];
-    for (const [key, value] of Object.entries(answers)) {
-      let raw;
-      if (value === null) raw = "unsure";
-      else if (value === true || value === false) raw = value ? "yes" : "no";
-      else if (Array.isArray(value)) raw = value.join(",");
-      else raw = String(value);
-      parts.push(encodeURIComponent(key) + "=" + encodeURIComponent(raw).replace(/%2C/g, ","));
+  const editions = Array.from(form.querySelectorAll("input[name=edition]"), (r) => r.value);
+  const byKey = new Map(questions(form).map((q) => [q.key, q]));
+  for (const part of text.split("&")) {
+    if (!part) continue;
+    const eq = part.indexOf("=");
+    let key, raw;
+    try {
+      key = decodeURIComponent((eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, " "));
+      raw = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, " "));
+    } catch (error) {
+      out.problems.push({ field: fieldName(words, part), message: say(words, "link_bad_encoding", {}) });
+      continue;
     }
-    return "#" + parts.join("&");
+    if (key === "edition") {
+      if (editions.includes(raw)) out.edition = raw;
+      else out.problems.push({ field: "edition", message: say(words, "link_bad_edition", { allowed: editions.join(", ") }) });
+      continue;
+    }
+    if (key === "lang") continue; // the page's language is in its path
+    const q = byKey.get(key);
+    if (!q) {
+      out.problems.push({ field: fieldName(words, key), message: say(words, "link_unknown_key", {}) });
+      continue;
+    }
+    const value = raw === "unsure" ? null : q.field.parse(raw, q);
+    if (value === undefined) out.problems.push({ field: q.key, message: say(words, "link_bad_value", { value: JSON.stringify(visibleStart(raw)) }) });
+    else out.answers[key] = value;
   }
+  return out;
+}
 
-  window.qmasLink = { parseFragment, formatFragment };
-})();
+export function formatFragment(form, edition, answers) {
+  const byKey = new Map(questions(form).map((q) => [q.key, q]));
+  const parts = ["edition=" + encodeURIComponent(edition || AUTO)];
+  for (const [key, value] of Object.entries(answers)) {
+    const q = byKey.get(key);
+    const raw = value === null ? "unsure" : q ? q.field.format(value) : String(value);
+    parts.push(encodeURIComponent(key) + "=" + encodeURIComponent(wellFormed(raw)).replace(/%2C/g, ","));
+  }
+  return "#" + parts.join("&");
+}
