@@ -6,12 +6,12 @@ import { ask, listen, restartWorker, startWorker, state } from "./qmas-runtime.j
 import { formatFragment, isAnswerFragment, parseFragment } from "./qmas-link.js";
 import { questions, readAnswers, writeAnswers } from "./calculator/fields.js";
 import { clearChips, mountChips } from "./calculator/chips.js";
-import { clearErrors, renderErrors, renderExtras, renderLinkProblems, renderProblem, renderResult } from "./calculator/render.js";
+import { clearErrors, renderErrors, renderExtras, renderGlance, renderLinkProblems, renderProblem, renderResult } from "./calculator/render.js";
 import { dropPendingAddress, flushAddress, mountTools, stored, writeAddress } from "./calculator/tools.js";
 import { mountFinder } from "./calculator/finder.js";
 import { fill } from "./calculator/text.js";
 
-const INCLUDE = ["advice", "checklist", "compare"];
+const INCLUDE = ["advice", "checklist", "compare", "schemes", "plan"];
 // The answers this tab showed last, by page: Material's instant navigation re-renders the
 // page for the skip link or a heading's ¶, and those anchors are not answers.
 const shown = new Map();
@@ -19,11 +19,17 @@ const shown = new Map();
 const selectedEdition = (form) => form.querySelector("input[name=edition]:checked").value;
 
 // The questions of the edition the core assessed; one no edition scores (the application
-// date, which chooses the edition) is always asked.
-function showQuestionsFor(form, edition) {
+// date, which chooses the edition) is always asked, and one only the other schemes read is
+// asked while the core says it could still change their verdict (`asks`) or once answered.
+function showQuestionsFor(form, edition, asks) {
   for (const q of questions(form)) {
     const editions = q.node.dataset.editions.split(" ").filter(Boolean);
-    q.node.hidden = editions.length > 0 && !editions.includes(edition);
+    const schemesOnly = !editions.length && !q.node.dataset.schemes.split(" ").includes("plan") && q.node.dataset.schemes;
+    if (schemesOnly) {
+      if (asks) q.node.hidden = !asks.includes(q.key) && q.field.read(q) === undefined;
+    } else {
+      q.node.hidden = editions.length > 0 && !editions.includes(edition);
+    }
   }
   form.querySelectorAll(".qmas-group").forEach((group) => {
     group.hidden = !group.querySelector(".qmas-question:not([hidden])");
@@ -94,6 +100,10 @@ function mount(root) {
     if (msg.type === "extras") {
       const box = view.output.querySelector("[data-testid=extras]");
       if (box) box.replaceWith(Object.assign(renderExtras(view, msg), { hidden: box.hidden }));
+      if (msg.schemes) {
+        renderGlance(view, msg.schemes);
+        showQuestionsFor(form, view.result.edition, msg.schemes.asks);
+      }
       view.output.dataset.extras = "done";
       return;
     }
@@ -101,7 +111,7 @@ function mount(root) {
     for (const id of sent.keys()) if (id <= msg.id) sent.delete(id);
     if (msg.type === "result") {
       clearErrors(form);
-      showQuestionsFor(form, msg.result.edition);
+      showQuestionsFor(form, msg.result.edition, msg.schemes && msg.schemes.asks);
       renderResult(view, msg, answersOf(view.output.dataset.fragment) === blank);
     } else if (msg.type === "invalid") {
       renderErrors(view, msg.errors);

@@ -2,6 +2,9 @@
 // textContent only: nothing typed or linked can become markup.
 import { fill } from "./text.js";
 import { questions } from "./fields.js";
+import { glance } from "./glance.js";
+import { renderPlan } from "./plan.js";
+import { renderSchemes } from "./schemes.js";
 
 export function el(tag, attrs, children) {
   const node = document.createElement(tag);
@@ -53,7 +56,9 @@ function renderFees(ui, fees) {
 
 export function renderExtras(view, report) {
   const { ui } = view;
+  const result = report.result || view.result;
   const nodes = [];
+  if (report.schemes && result) nodes.push(renderSchemes(ui, result, report.schemes));
   if (report.advice) nodes.push(renderAdvice(ui, report.advice));
   if (report.compare) {
     const c = report.compare;
@@ -65,6 +70,7 @@ export function renderExtras(view, report) {
     nodes.push(list(report.checklist.items.map((i) => i.text), { "data-testid": "checklist" }));
     nodes.push(el("p", { class: "qmas-note", text: report.checklist.note }));
   }
+  if (report.plan) nodes.push(renderPlan(ui, report.plan));
   return el("div", { class: "qmas-extras", "data-testid": "extras" }, nodes);
 }
 
@@ -96,6 +102,7 @@ export function renderResult(view, report, blank) {
     nodes.push(el("p", { class: "qmas-verdict " + (r.passed ? "qmas-pass" : "qmas-fail"), "data-testid": "verdict", text: verdict(ui, r) }));
     nodes.push(el("p", { class: "qmas-total", "data-testid": "total", "data-total": String(r.total), text: r.total_text }));
     nodes.push(el("p", { class: "qmas-edition", "data-testid": "edition", text: fill(ui.result_edition, { edition: r.title, dates: r.effective_text }) }));
+    nodes.push(glance(ui, r, report.schemes));
     nodes.push(breakdown(r));
     const unmet = r.prerequisites.filter((p) => !p.met);
     if (unmet.length) {
@@ -127,6 +134,7 @@ export function renderResult(view, report, blank) {
     nodes.push(renderAnswers(view));
     nodes.push(el("p", { class: "qmas-note", text: fill(ui.printed_as_of, { date: r.assessed_on_text, edition: r.title }) }));
   }
+  view.result = r;
   output.replaceChildren(...nodes);
   output.hidden = false;
   Object.assign(output.dataset, { passed: String(r.passed), eligible: String(r.eligible), edition: r.edition,
@@ -186,4 +194,10 @@ export function renderLinkProblems(view, problems) {
   if (!problems.length) return;
   view.output.prepend(el("div", { class: "qmas-errors", "data-testid": "link-problems" }, [
     el("p", { text: view.ui.link_ignored }), list(problems.map((p) => p.field + " " + p.message))]));
+}
+
+// The extras' verdicts of the other schemes join the summary graphic once they arrive.
+export function renderGlance(view, schemes) {
+  const box = view.output.querySelector("[data-testid=glance]");
+  if (box && view.result) box.replaceWith(glance(view.ui, view.result, schemes));
 }
