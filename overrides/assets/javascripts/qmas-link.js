@@ -15,7 +15,7 @@ const WORDS = {
   link_bad_value: "has a value that cannot be used: {value}",
   link_empty_key: "(no name)",
 };
-const AUTO = "auto"; // the core chooses the edition (contract 2)
+const AUTO = "auto"; // the core chooses the edition in force on the application date
 
 function say(words, key, values) {
   return String((words && words[key]) || WORDS[key]).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
