@@ -97,6 +97,7 @@ PROJECT_FILES = (
     "tools/make_han_variants.py",
     "tools/make_talent_zh_hans.py",
     "site_scripts/calculator_strings.toml",
+    "site_scripts/site_strings.toml",
     "overrides/partials/qmas/points-245-factors.html",
 )
 
