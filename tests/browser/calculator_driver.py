@@ -6,17 +6,18 @@ from playwright.sync_api import Page, expect
 
 READY_TIMEOUT = 90_000  # Pyodide's first start on a slow 2-core machine
 
-# The page's own modules, imported into the page (the same instances the calculator uses).
-MODULE = """(name) => import(new URL(name, document.querySelector("script[type=module][src$='/calculator.js']").src))"""
+# The page's own modules, imported into the page (the same instances the calculator uses: found
+# by the URL the page loaded them from, which holds after instant navigation too).
+LOADED = """(name) => performance.getEntriesByType("resource").map((e) => e.name).find((url) => url.endsWith("/" + name))"""
+MODULE = f"""(name) => import(({LOADED})(name))"""
 
 # The form's one table of question types writes each answer, as the deep link does.
-WRITE = """async (answers) => {
-  const { writeAnswers } = await import(new URL("calculator/fields.js",
-    document.querySelector("script[type=module][src$='/calculator.js']").src));
+WRITE = f"""async (answers) => {{
+  const {{ writeAnswers }} = await import(({LOADED})("calculator/fields.js"));
   const form = document.getElementById("qmas-form");
   writeAnswers(form, answers);
-  form.dispatchEvent(new Event("change", { bubbles: true }));
-}"""
+  form.dispatchEvent(new Event("change", {{ bubbles: true }}));
+}}"""
 
 
 def open_calculator(page: Page, base_url: str, fragment: str = "", lang_prefix: str = "") -> None:
