@@ -13,6 +13,7 @@ import pytest
 
 import qmas_core
 from qmas_core.answers import questions
+from tests.core.test_translations import text_tables
 
 opencc = pytest.importorskip("opencc", reason="opencc-python-reimplemented (the test extra)")
 
@@ -54,20 +55,6 @@ def usage_problems(text: str, lang: str) -> list[str]:
     if "“" in text or "”" in text:
         found.append("“” quotes (「」 on both Chinese sites)")
     return found
-
-
-def text_tables(value, path=""):
-    if isinstance(value, dict):
-        if path.endswith(".url"):
-            return
-        if isinstance(value.get("en"), str):
-            yield path, value
-            return
-        for key, item in value.items():
-            yield from text_tables(item, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from text_tables(item, f"{path}[{i}]")
 
 
 RULE_TEXTS = [(f"{p.name}:{where}", lang, table[lang])
