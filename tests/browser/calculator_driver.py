@@ -6,13 +6,11 @@ from playwright.sync_api import Page, expect
 
 READY_TIMEOUT = 90_000  # Pyodide's first start on a slow 2-core machine
 
-# The page's own modules, imported into the page (the same instances the calculator uses).
-MODULE = """(name) => import(new URL(name, document.querySelector("script[type=module][src$='/calculator.js']").src))"""
-
-# The form's one table of question types writes each answer, as the deep link does.
+# The form's one table of question types writes each answer, as the deep link does. The module
+# is imported from the site's root (__md_scope, Material's), the instance the calculator uses.
 WRITE = """async (answers) => {
   const { writeAnswers } = await import(new URL("calculator/fields.js",
-    document.querySelector("script[type=module][src$='/calculator.js']").src));
+    new URL("assets/javascripts/calculator.js", __md_scope)));
   const form = document.getElementById("qmas-form");
   writeAnswers(form, answers);
   form.dispatchEvent(new Event("change", { bubbles: true }));
