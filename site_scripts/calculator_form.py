@@ -11,7 +11,7 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 import qmas_core
-from qmas_core import load, talent_list, universities
+from qmas_core import formats, load, talent_list, universities
 from site_scripts.tables import Page, no_args, segment_name
 
 TEMPLATE = "partials/qmas/calculator.html"
@@ -41,7 +41,8 @@ def calculator_context(lang: str) -> dict:
         # For a <script type="application/json"> block: "<" escaped so no "</script>" can end it.
         "ui_json": Markup(json.dumps(ui, ensure_ascii=False).replace("<", "\\u003c")),
         "talent_versions": talent_versions,
-        "universities": universities.list_info(),
+        # The list's edition as a date in words: the finder's sentences quote it.
+        "universities": {**universities.list_info(), "edition_text": formats.date(universities.list_info()["edition"], lang)},
         "lang": lang,
     }
 

@@ -6,18 +6,15 @@ from playwright.sync_api import Page, expect
 
 READY_TIMEOUT = 90_000  # Pyodide's first start on a slow 2-core machine
 
-# The page's own modules, imported into the page (the same instances the calculator uses: found
-# by the URL the page loaded them from, which holds after instant navigation too).
-LOADED = """(name) => performance.getEntriesByType("resource").map((e) => e.name).find((url) => url.endsWith("/" + name))"""
-MODULE = f"""(name) => import(({LOADED})(name))"""
-
-# The form's one table of question types writes each answer, as the deep link does.
-WRITE = f"""async (answers) => {{
-  const {{ writeAnswers }} = await import(({LOADED})("calculator/fields.js"));
+# The form's one table of question types writes each answer, as the deep link does. The module
+# is imported from the site's root (__md_scope, Material's), the instance the calculator uses.
+WRITE = """async (answers) => {
+  const { writeAnswers } = await import(new URL("calculator/fields.js",
+    new URL("assets/javascripts/calculator.js", __md_scope)));
   const form = document.getElementById("qmas-form");
   writeAnswers(form, answers);
-  form.dispatchEvent(new Event("change", {{ bubbles: true }}));
-}}"""
+  form.dispatchEvent(new Event("change", { bubbles: true }));
+}"""
 
 
 def open_calculator(page: Page, base_url: str, fragment: str = "", lang_prefix: str = "") -> None:

@@ -248,7 +248,10 @@ def test_a_worker_terminated_under_the_page_is_noticed(page, served_site):
     page.add_init_script("""(() => {
       const Real = window.Worker;
       window.Worker = class extends Real {
-        constructor(...args) { super(...args); (window.qmasWorkers = window.qmasWorkers || []).push(this); }
+        constructor(url, ...rest) {
+          super(url, ...rest);
+          if (String(url).includes("qmas-worker.js")) (window.qmasWorkers = window.qmasWorkers || []).push(this);
+        }
       };
     })()""")
     page.goto(calculator_url(served_site))

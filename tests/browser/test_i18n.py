@@ -240,14 +240,14 @@ def test_chinese_pages_in_their_regions_usage(site_dir, lang):
 
 
 def _reasons(page) -> dict:
-    rows = page.locator("[data-testid=breakdown] tbody tr")
+    rows = page.locator("[data-testid=breakdown] [data-factor]")  # one card per factor
     out = {}
     for i in range(rows.count()):
         row = rows.nth(i)
         out[row.get_attribute("data-factor")] = {
             "score": int(row.get_attribute("data-score")),
-            "label": row.locator("th").text_content().strip(),
-            "reason": row.locator("td").nth(1).text_content().strip(),
+            "label": row.locator(".qmas-factor-label").text_content().strip(),
+            "reason": row.locator(".qmas-reason").text_content().strip(),
         }
     return out
 

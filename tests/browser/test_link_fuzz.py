@@ -112,7 +112,7 @@ def fragment(draw):
     return hash_sign + separator.join(parts)
 
 
-LINK_MODULE = """await import(new URL("qmas-link.js", document.querySelector("script[type=module][src$='/calculator.js']").src))"""
+LINK_MODULE = """await import(new URL("qmas-link.js", new URL("assets/javascripts/calculator.js", __md_scope)))"""
 
 PARSE_BATCH = """async (fragments) => {
   const form = document.getElementById("qmas-form");

@@ -50,7 +50,7 @@ def site_copy(site_dir: Path, tmp_path: Path) -> Path:
 
 # The runtime module's read-only state, imported into the page (the instance the calculator uses).
 RUNTIME_STATE = """async (key) => (await import(new URL("qmas-runtime.js",
-  document.querySelector("script[type=module][src$='/calculator.js']").src))).state[key]"""
+  new URL("assets/javascripts/calculator.js", __md_scope)))).state[key]"""
 
 
 def visit(context, url: str) -> dict:

@@ -5,7 +5,7 @@
 import { ask, listen, restartWorker, startWorker, state } from "./qmas-runtime.js";
 import { formatFragment, isAnswerFragment, parseFragment } from "./qmas-link.js";
 import { questions, readAnswers, writeAnswers } from "./calculator/fields.js";
-import { clearChips, mountChips } from "./calculator/chips.js";
+import { clearChips } from "./calculator/chips.js";
 import { clearErrors, renderErrors, renderExtras, renderGlance, renderLinkProblems, renderProblem, renderResult } from "./calculator/render.js";
 import { dropPendingAddress, flushAddress, mountTools, stored, writeAddress } from "./calculator/tools.js";
 import { mountFinder } from "./calculator/finder.js";
@@ -155,7 +155,7 @@ function mount(root) {
   window.addEventListener("hashchange", onAddress);
   form.addEventListener("focusout", flushAddress); // before the language switch reads the address
   const changed = () => submit(false, true);
-  form.querySelectorAll(".qmas-question[data-type=languages]").forEach((node) => mountChips(node, changed));
+  for (const q of questions(form)) if (q.field.mount) q.field.mount(q, changed);
   mountFinder(root, view);
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);

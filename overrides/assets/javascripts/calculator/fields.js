@@ -2,7 +2,7 @@
 // form, and parses and formats it in a link. Everything else asks this table; the limits
 // and vocabulary are the form's own (built from qmas_core.questions()).
 import { visibleText } from "./text.js";
-import { setChips } from "./chips.js";
+import { mountChips, setChips } from "./chips.js";
 
 const BOOL_WORDS = new Map([["yes", true], ["true", true], ["no", false], ["false", false]]);
 const NOT_SURE = "unsure";
@@ -140,6 +140,7 @@ export const FIELDS = {
       return names.length <= most && names.every((n) => !/[<>]/.test(n)) ? names : undefined;
     },
     format: (value) => value.join(","),
+    mount: (q, changed) => mountChips(q.node, changed), // the searchable list and its chips
   }),
   date: {
     read(q) { return control(q).value || undefined; },
@@ -166,7 +167,8 @@ export const FIELDS = {
   }),
 };
 
-// The form's questions, each with its node, key, type and table row.
+// The form's questions, each with its node, key, type and table row (its `mount`, where a
+// type has one, wires the widget).
 export function questions(form) {
   return Array.from(form.querySelectorAll(".qmas-question"), (node) => {
     const q = { node, form, key: node.dataset.key, type: node.dataset.type };

@@ -132,7 +132,7 @@ export function renderResult(view, report, blank) {
   if (!blank) {
     r.notes.forEach((n) => nodes.push(el("p", { class: "qmas-note", text: n })));
     nodes.push(renderAnswers(view));
-    nodes.push(el("p", { class: "qmas-note", text: fill(ui.printed_as_of, { date: r.assessed_on_text, edition: r.title }) }));
+    nodes.push(el("p", { class: "qmas-note", text: fill(ui.printed_on, { date: r.checked_on_text, edition: r.title }) }));
   }
   view.result = r;
   output.replaceChildren(...nodes);
