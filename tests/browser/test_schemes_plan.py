@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 import qmas_core
-from tests.browser.calculator_driver import READY_TIMEOUT, open_calculator, shown_result
+from tests.browser.calculator_driver import READY_TIMEOUT, fill_answers, open_calculator, shown_result
 
 icalendar = pytest.importorskip("icalendar")
 
@@ -45,19 +45,21 @@ def card_states(page) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["", "zh-Hant/", "zh-Hans/"])
-@pytest.mark.parametrize("answers", PROFILES, ids=["high-earner", "recent-graduate", "unsure", "excluded"])
-def test_side_by_side_agrees_with_the_core(page, served_site, answers, lang):
-    open_calculator(page, served_site, link(answers), lang)
-    shown_result(page)
+def test_side_by_side_agrees_with_the_core(page, served_site, lang):
+    open_calculator(page, served_site, link(PROFILES[0]), lang)
     code = lang.rstrip("/") or "en"
-    result = qmas_core.assess(answers, lang=code)
-    schemes = qmas_core.schemes(answers, code)
-    qmas = "met" if result["passed"] else "open" if result["best_case"] and result["best_case"]["passed"] else "unmet"
-    assert card_states(page) == [qmas] + [STATE[s["met"]] for s in schemes["schemes"]]
-    caption = page.locator("[data-testid=glance] figcaption").text_content()
-    assert result["total_text"] in caption and all(s["title"] in caption for s in schemes["schemes"])
-    conditions = page.locator("[data-testid=schemes] .qmas-scheme-conditions li").all_text_contents()
-    assert conditions == [c["label"] + " — " + c["reason"] for s in schemes["schemes"] for c in s["conditions"]]
+    for n, answers in enumerate(PROFILES):
+        if n:
+            fill_answers(page, "auto", answers)
+        shown_result(page)
+        result = qmas_core.assess(answers, lang=code)
+        schemes = qmas_core.schemes(answers, code)
+        qmas = "met" if result["passed"] else "open" if result["best_case"] and result["best_case"]["passed"] else "unmet"
+        assert card_states(page) == [qmas] + [STATE[s["met"]] for s in schemes["schemes"]], answers
+        caption = page.locator("[data-testid=glance] figcaption").text_content()
+        assert result["total_text"] in caption and all(s["title"] in caption for s in schemes["schemes"])
+        conditions = page.locator("[data-testid=schemes] .qmas-scheme-conditions li").all_text_contents()
+        assert conditions == [c["label"] + " — " + c["reason"] for s in schemes["schemes"] for c in s["conditions"]]
 
 
 def test_the_summary_graphic_is_an_image_with_its_text_beside_it(page, served_site):
