@@ -36,8 +36,8 @@ Cache-Control: max-age=600) and opens, interleaved run by run, each page from it
 Each run gives every page a cold visit (new profile: no cache, no service worker) and a warm
 one (new tab, same profile). Measured in the page: FCP, LCP, total blocking time from FCP to
 the first score + 500 ms, the first score, the answer-change round trip (p50/p95; typed into
-#q-age / #q-work_years, until #qmas-output[data-fragment] equals location.hash), JS heaps and
-the wasm memory. Transfer: every request of the cold visit, raw, gzip and brotli, and as
+#q-age / #q-work_years, until #qmas-output[data-fragment] equals #qmas-form[data-fragment]),
+JS heaps and the wasm memory. Transfer: every request of the cold visit, raw, gzip and brotli, and as
 GitHub Pages serves it (gzip for text types and, per public reports, wasm; never .zip).
 Earlier steps, measured side by side: --ours-stdlib, --ours-bundle, --ours-unsplit, --variant.
 """
@@ -94,8 +94,10 @@ INIT_SCRIPT = r"""
       if (problem && m.problem === null) m.problem = problem.textContent;
     }
     if (m.inputAt !== null) {
+      // The result shows what the form shows (the address follows later, throttled).
       const out = document.getElementById("qmas-output");
-      if (out && out.dataset.fragment && out.dataset.fragment === location.hash && !out.hidden) {
+      const form = document.getElementById("qmas-form");
+      if (out && form && out.dataset.fragment && out.dataset.fragment === form.dataset.fragment && !out.hidden) {
         const at = m.inputAt;
         m.changes.push(now - at);
         m.inputAt = null;
