@@ -29,14 +29,15 @@ EPILOG = """\
 It serves a copy of the built site (tools/serve.py, under /qmas/, with Pages'
 Cache-Control: max-age=600) and opens, interleaved run by run, each page from its own origin:
   ours    calculator/ with a prefilled deep link (DEEP_LINK)
-  naive   the same page with tools/bench_reference/naive-runtime.js in place of the runtime:
+  naive   the same page with tools/bench_reference/naive-runtime.js in place of the runtime
+          (a copy of the calculator's modules whose qmas-runtime.js re-exports it):
           loadPyodide() on the main thread from the untouched npm package, then loadPackage(wheel)
-  limit   the same page without the calculator's scripts: the floor for paint times
+  limit   the same page without the calculator's module: the floor for paint times
 Each run gives every page a cold visit (new profile: no cache, no service worker) and a warm
 one (new tab, same profile). Measured in the page: FCP, LCP, total blocking time from FCP to
 the first score + 500 ms, the first score, the answer-change round trip (p50/p95; typed into
-#q-age / #q-work_years, until #qmas-output[data-fragment] equals location.hash), JS heaps and
-the wasm memory. Transfer: every request of the cold visit, raw, gzip and brotli, and as
+#q-age / #q-work_years, until #qmas-output[data-fragment] equals #qmas-form[data-fragment]),
+JS heaps and the wasm memory. Transfer: every request of the cold visit, raw, gzip and brotli, and as
 GitHub Pages serves it (gzip for text types and, per public reports, wasm; never .zip).
 Earlier steps, measured side by side: --ours-stdlib, --ours-bundle, --ours-unsplit, --variant.
 """
@@ -93,8 +94,10 @@ INIT_SCRIPT = r"""
       if (problem && m.problem === null) m.problem = problem.textContent;
     }
     if (m.inputAt !== null) {
+      // The result shows what the form shows (the address follows later, throttled).
       const out = document.getElementById("qmas-output");
-      if (out && out.dataset.fragment && out.dataset.fragment === location.hash && !out.hidden) {
+      const form = document.getElementById("qmas-form");
+      if (out && form && out.dataset.fragment && out.dataset.fragment === form.dataset.fragment && !out.hidden) {
         const at = m.inputAt;
         m.changes.push(now - at);
         m.inputAt = null;
@@ -123,6 +126,16 @@ MARKED = re.compile(
 
 def _script_tag(name: str) -> re.Pattern:
     return re.compile(r'<script\b[^>]*\bsrc="[^"]*/' + re.escape(name) + r'(\?[^"]*)?"[^>]*>\s*</script>\s*')
+
+
+# The page's own instance of the runtime module (state, ask, listen), or null on a page without
+# the calculator: imported next to the calculator's module (calculator.js or a variant's
+# calculator-<name>.js), which resolves "./qmas-runtime.js" to the same URL.
+RUNTIME_MODULE_JS = """
+  const script = Array.from(document.querySelectorAll("script[type=module][src]"))
+    .find((s) => /\\/calculator(-[^/]*)?\\.js$/.test(new URL(s.src).pathname));
+  const rt = script ? await import(new URL("qmas-runtime.js", script.src).href) : null;
+"""
 
 
 def tweak_ours(site: Path, stdlib: str = "bundle", bundle: dict | None = None, unsplit: bool = False) -> None:
@@ -191,20 +204,25 @@ def make_references(site: Path) -> None:
     """Write bench-naive/ and bench-limit/ next to calculator/ in ``site`` (a copy)."""
     page = (site / PAGES["ours"] / "index.html").read_text(encoding="utf-8")
     stripped = MARKED.sub("", page)
-    runtime = _script_tag("qmas-runtime.js")
-    if not runtime.search(stripped):
-        raise RuntimeError("calculator/index.html has no qmas-runtime.js script to replace")
-    naive = runtime.sub('<script src="../bench-reference/naive-runtime.js"></script>\n', stripped, count=1)
-    limit = stripped
-    for name in ("qmas-runtime.js", "qmas-link.js", "calculator.js"):
-        limit = _script_tag(name).sub("", limit)
+    calculator = _script_tag("calculator.js")
+    if not calculator.search(stripped):
+        raise RuntimeError("calculator/index.html has no calculator.js module script")
+    # calculator.js imports the runtime by a relative URL: the naive page loads a copy of the
+    # calculator's modules in which qmas-runtime.js is the reference runtime.
+    ref = site / "bench-reference"
+    shutil.copytree(REFERENCE_DIR, ref, dirs_exist_ok=True)
+    modules = ref / "javascripts"
+    shutil.copytree(site / "assets" / "javascripts", modules,
+                    ignore=shutil.ignore_patterns("qmas-worker*", "runtime-next-visit.js"))
+    (modules / "qmas-runtime.js").write_text('export * from "../naive-runtime.js";\n', encoding="utf-8")
+    naive = calculator.sub('<script type="module" src="../bench-reference/javascripts/calculator.js"></script>\n',
+                           stripped, count=1)
+    limit = calculator.sub("", stripped)
     for key, html in (("naive", naive), ("limit", limit)):
         folder = site / PAGES[key]
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.html").write_text(html, encoding="utf-8")
-    # The reference runtime and an untouched copy of the npm package's runtime files.
-    ref = site / "bench-reference"
-    shutil.copytree(REFERENCE_DIR, ref, dirs_exist_ok=True)
+    # An untouched copy of the npm package's runtime files for the reference runtime.
     pristine = pyodide_files.package_dir(ROOT)
     (ref / "pyodide").mkdir(exist_ok=True)
     for name in pyodide_files.RUNTIME_FILES:
@@ -290,20 +308,23 @@ def visit(context, url: str, kind: str, timeout_ms: int, latency_ms: float = 0) 
     page.wait_for_timeout(SETTLE_MS)
     m = page.evaluate("""async () => {
       const m = window.__qmasBench;
-      const nav = performance.getEntriesByType("navigation")[0];
-      const rt = window.qmasRuntime;
+      const nav = performance.getEntriesByType("navigation")[0];""" + RUNTIME_MODULE_JS + """
+      const state = rt ? rt.state : null;
       let stats = null;
-      if (rt && rt.ready && rt.worker) {
+      if (state && state.ready && state.running) {
         stats = await new Promise((resolve) => {
-          const id = rt.nextId++;
-          const listener = (msg) => { if (msg.id === id) { rt.listeners.delete(listener); resolve(msg); } };
-          rt.listeners.add(listener);
-          rt.worker.postMessage({ id, type: "stats" });
-          setTimeout(() => { rt.listeners.delete(listener); resolve(null); }, 2000);
+          let id = null;
+          const unlisten = rt.listen((msg) => {
+            if (msg.type === "stats" && msg.id === id) { unlisten(); resolve(msg); }
+          });
+          id = rt.ask({ type: "stats" });
+          if (id === null) { unlisten(); resolve(null); }
+          setTimeout(() => { unlisten(); resolve(null); }, 2000);
         });
       }
       return { ...m, now: performance.now(), load: nav ? nav.loadEventEnd : null,
-               info: rt ? rt.info || null : null, stats, workerStarted: rt ? rt.startedAt || null : null };
+               info: state ? state.info || null : null, stats,
+               workerStarted: state ? state.startedAt || null : null };
     }""")
     if kind != "limit" and m["firstScore"] is None:
         raise RuntimeError(f"{url}: no score, the page says: {m['problem']}")
@@ -415,18 +436,20 @@ def _wait_for_extras(page, timeout_ms: int = 60_000):
     service worker installed, the memory snapshot stored): wait until it is done, as a
     visitor coming back later would find it. None where the page does no such thing."""
     return page.evaluate(
-        """(timeout) => new Promise((resolve) => {
-          const rt = window.qmasRuntime;
-          if (!rt || !("extras" in rt)) return resolve(null);
-          const started = performance.now();
-          const poll = () => {
-            if (rt.extras) return rt.extras.then(resolve, (e) => resolve({error: String(e)}));
-            if (performance.now() - started > 5000) return resolve(null);
-            setTimeout(poll, 50);
-          };
-          setTimeout(() => resolve({error: "timed out"}), timeout);
-          poll();
-        })""",
+        """async (timeout) => {""" + RUNTIME_MODULE_JS + """
+          return new Promise((resolve) => {
+            const state = rt ? rt.state : null;
+            if (!state || !("extras" in state)) return resolve(null);
+            const started = performance.now();
+            const poll = () => {
+              if (state.extras) return state.extras.then(resolve, (e) => resolve({error: String(e)}));
+              if (performance.now() - started > 5000) return resolve(null);
+              setTimeout(poll, 50);
+            };
+            setTimeout(() => resolve({error: "timed out"}), timeout);
+            poll();
+          });
+        }""",
         timeout_ms,
     )
 
