@@ -28,14 +28,15 @@ def fill_answers(page: Page, edition: str, answers: dict) -> None:
     page.evaluate(WRITE, answers)
 
 
-def shown_result(page: Page) -> dict:
+def shown_result(page: Page, extras: bool = True) -> dict:
     """The result on screen once it matches the form's current state (the URL fragment), with
-    its advice, comparison and checklist (they come in a second message)."""
+    its advice, comparison and checklist (they come in a second message) unless `extras` is
+    False."""
     # The address is written a moment after a change (coalesced); page.url may lag behind it.
-    page.wait_for_function("""() => {
+    page.wait_for_function("""(extras) => {
       const output = document.getElementById("qmas-output");
-      return output.dataset.fragment === location.hash && output.dataset.extras === "done";
-    }""", timeout=READY_TIMEOUT, polling=100)
+      return output.dataset.fragment === location.hash && (!extras || output.dataset.extras === "done");
+    }""", arg=extras, timeout=READY_TIMEOUT, polling=100)
     rows = page.locator("[data-testid=breakdown] [data-factor]")
     factors = {rows.nth(i).get_attribute("data-factor"): int(rows.nth(i).get_attribute("data-score")) for i in range(rows.count())}
     unmet = page.locator("#qmas-output").get_attribute("data-unmet") or ""
