@@ -35,7 +35,8 @@ def shown_result(page: Page, extras: bool = True) -> dict:
     # The address is written a moment after a change (coalesced); page.url may lag behind it.
     page.wait_for_function("""(extras) => {
       const output = document.getElementById("qmas-output");
-      return output.dataset.fragment === location.hash && (!extras || output.dataset.extras === "done");
+      const shows = document.getElementById("qmas-form").dataset.fragment;
+      return output.dataset.fragment === shows && shows === location.hash && (!extras || output.dataset.extras === "done");
     }""", arg=extras, timeout=READY_TIMEOUT, polling=100)
     rows = page.locator("[data-testid=breakdown] [data-factor]")
     factors = {rows.nth(i).get_attribute("data-factor"): int(rows.nth(i).get_attribute("data-score")) for i in range(rows.count())}

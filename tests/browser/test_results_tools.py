@@ -58,7 +58,10 @@ def test_unknown_and_malformed_link_values_are_reported_and_ignored(page, served
     assert shown_result(page)["factors"]["age_50_or_below"] == 1
 
 
-def test_print_fits_two_a4_pages(calculator):
+def test_print_fits_three_a4_pages(calculator):
+    """The printed summary: result, graphic, advice, the other schemes' verdicts and why, the
+    plan's dated steps, checklist and answers (the schemes and the plan took it from two pages
+    to three; their details stay on screen)."""
     case = next(c for c in golden_cases() if c["edition"] == "points-245")
     fill_answers(calculator, case["edition"], case["answers"])
     shown_result(calculator)
@@ -66,7 +69,7 @@ def test_print_fits_two_a4_pages(calculator):
     pdf = calculator.pdf(format="A4", print_background=False)
     calculator.emulate_media(media="screen")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert 1 <= pages <= 2, pages
+    assert 1 <= pages <= 3, pages
 
 
 def test_advice_in_the_page_matches_the_core(calculator):
