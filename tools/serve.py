@@ -249,18 +249,9 @@ class RunningServer:
         self.close()
 
 
-def start(
-    directory: str | os.PathLike,
-    base: str = "/",
-    port: int = 0,
-    host: str = "127.0.0.1",
-    mounts: dict[str, str | os.PathLike] | None = None,
-    quiet: bool = True,
-    cache_control: str | None = "no-cache",
-    headers: bool = False,
-) -> RunningServer:
+def start(directory: str | os.PathLike, base: str = "/", **options) -> RunningServer:
     """Start serving in a background thread (port 0 picks a free port)."""
-    server = make_server(directory, base, port, host, mounts, quiet, cache_control, headers)
+    server = make_server(directory, base, **options)
     thread = threading.Thread(
         target=server.serve_forever, name="site-server", daemon=True
     )

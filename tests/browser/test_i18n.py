@@ -358,21 +358,13 @@ def test_search_finds_the_same_pages_in_either_script(page, served_site, lang, t
     ("en", "talent list", "talent-list/"),
 ])
 def test_search_finds_words_in_each_language(page, served_site, lang, query, page_path):
-    from playwright.sync_api import expect
-    page.goto(f"{served_site}{LANGS[lang]}eligibility/")
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill(query)
-    page.keyboard.press("End")  # Material reads the query on keyup
-    results = page.locator(".md-search-result__item > a")
-    expect(results.first).to_be_visible(timeout=30_000)
-    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
-    assert any(h.split("?")[0] == f"{served_site}{LANGS[lang]}{page_path}" for h in hrefs), hrefs
+    found = _search_pages(page, served_site, lang, query)
+    assert f"{served_site}{LANGS[lang]}{page_path}" in found, found
     # Only this language's pages.
     others = [p for code, p in LANGS.items() if p and code != lang]
-    assert not any(f"{served_site}{p}" in h for h in hrefs for p in others), hrefs
+    assert not any(f"{served_site}{p}" in h for h in found for p in others), found
     if lang != "en":
-        assert not any(re.match(rf"{re.escape(served_site)}(?!zh-)", h) for h in hrefs), hrefs
+        assert not any(re.match(rf"{re.escape(served_site)}(?!zh-)", h) for h in found), found
 
 
 def test_own_language_text_leaves_out_other_languages_and_code():

@@ -92,3 +92,20 @@ def test_no_escape_from_the_served_folder(server):
 def test_mounts(server):
     status, _, body = fetch(server.url + "__tests__/probe.html")
     assert (status, body) == (200, b"probe")
+
+
+def test_a_headers_file_is_read_as_cloudflare_pages_and_netlify_read_it(tmp_path):
+    (tmp_path / "index.html").write_text("home")
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v1" / "a.js").write_text("a")
+    (tmp_path / "_headers").write_text(
+        "# a comment\n/*\n  X-Test: everywhere\n/v1/*\n  Cache-Control: immutable\n  X-Version: 1\n")
+    with serve.start(tmp_path, base="/qmas/", headers=True) as running:
+        _, headers, _ = fetch(running.url + "v1/a.js")
+        assert headers["X-Test"] == "everywhere" and headers["X-Version"] == "1"
+        assert headers.get_all("Cache-Control") == ["immutable"]  # the file's, not the default
+        _, headers, _ = fetch(running.url)
+        assert headers["X-Test"] == "everywhere" and "X-Version" not in headers
+        assert headers["Cache-Control"] == "no-cache"
+    with serve.start(tmp_path, base="/qmas/") as running:  # without headers=True: none of it
+        assert "X-Test" not in fetch(running.url)[1]
