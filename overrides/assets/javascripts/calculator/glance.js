@@ -71,7 +71,8 @@ function verdictRows(ui, verdicts, top) {
     const state = v.met === true ? "met" : v.met === false ? "unmet" : "open";
     return svg("g", { class: "qmas-glance-verdict qmas-glance-" + state }, [
       svg("text", { x: 0, y, class: "qmas-glance-mark", text: MARKS[String(v.met)] }),
-      svg("text", { x: 18, y, text: fill(ui.glance_verdict, { label: v.label, state: ui["glance_" + state] }) }),
+      // In the drawing, "open" in a word; the caption below says what it depends on.
+      svg("text", { x: 18, y, text: fill(ui.glance_verdict, { label: v.label, state: ui[state === "open" ? "glance_open_short" : "glance_" + state] }) }),
     ]);
   });
 }
