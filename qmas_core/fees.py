@@ -38,6 +38,16 @@ def _per_person(schedule: dict, long_stay: bool) -> tuple[int, int]:
     return schedule["application_fee_hkd"], visa
 
 
+def family(p: Profile) -> dict[str, int]:
+    """How many of each person the answers imply: the applicant, an accompanying spouse, children."""
+    return {"applicant": 1, "spouse": _spouse_count(p), "children": p["children_under_18"] or 0}
+
+
+def per_person(schedule: dict, long_stay: bool = True) -> int:
+    """Application fee plus visa issuance fee for one person under `schedule`."""
+    return sum(_per_person(schedule, long_stay))
+
+
 def _spouse_count(p: Profile) -> int:
     """An accompanying spouse, as answered, or implied by the degree of an accompanying spouse
     (which the points test counts only for a spouse who comes along)."""
@@ -76,7 +86,7 @@ def estimate(p: Profile, edition: str, lang: str, today: dt.date) -> dict:
     stay = data["first_stay"][get_edition(edition)["test"]]
     long_stay = stay["days_at_least"] > data["short_stay_days"]
     fees = _per_person(schedule, long_stay)
-    counts = {"applicant": 1, "spouse": _spouse_count(p), "children": p["children_under_18"] or 0}
+    counts = family(p)
     people = [_line(row_id, n, fees, lang) for row_id, n in counts.items() if n]
     heads = sum(row["count"] for row in people)
     total = sum(row["total_hkd"] for row in people)

@@ -122,9 +122,8 @@ def _work(answers: dict, p, edition: str, now: dict, on: dt.date, lang: str) -> 
 def _extension_fees(p, on: dt.date, lang: str) -> str:
     """What an extension application costs the family on a date, at today's schedule."""
     schedule, _ = fees.schedule_on(on)
-    per_person = schedule["application_fee_hkd"] + schedule["visa_fee_hkd"]["long_stay"]
-    heads = 1 + int(p["accompanying_spouse"] is True or p["spouse_degree"] is True) + (p["children_under_18"] or 0)
-    return _say("window_fees", lang, total=formats.quantity(heads * per_person, "hkd", lang),
+    heads = sum(fees.family(p).values())
+    return _say("window_fees", lang, total=formats.quantity(heads * fees.per_person(schedule), "hkd", lang),
                 people=formats.quantity(heads, "people", lang))
 
 
@@ -164,8 +163,6 @@ def plan(answers: dict, lang: str = "en", *, edition: str | None = None, today: 
     on = p["application_date"] or today
     edition = edition or edition_for(on)
     dated = {**answers, "application_date": on.isoformat()}
-    if "age" in answers and "birth_date" not in answers:
-        dated = {**answers}  # an age is for the application date, whichever it is
     now = assess(dated, edition, lang, today=today)
     test = get_edition(edition)["test"]
     start = p["stay_start_date"] or on
