@@ -49,9 +49,8 @@ PYC_STDLIB = "python_stdlib_pyc.zip"
 PAGES = {"ours": "calculator/", "naive": "bench-naive/", "limit": "bench-limit/"}
 SETTLE_MS = 500  # after the first score (or load), for late long tasks and LCP entries
 CACHE_CONTROL = "max-age=600"  # what GitHub Pages sends
-GZIP_LEVEL = 6
-PAGES_GZIP = {".html", ".htm", ".css", ".js", ".mjs", ".json", ".map", ".svg", ".xml", ".txt",
-              ".webmanifest", ".wasm"}
+GZIP_LEVEL = serve.GZIP_LEVEL
+PAGES_GZIP = serve.GZIP_TYPES
 TARGETS_TEXT = {
     "cold_first_score_vs_naive": "cold navigation-to-first-score <= 0.5x the naive page's",
     "warm_first_score": "warm navigation-to-first-score <= 500 ms (median)",
