@@ -20,8 +20,10 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from site_scripts import build, pyodide_files, wheel
+from tools import bench_network
 from tools import browser as browser_setup
 from tools import serve
+from tools.bench_link import Link
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -230,7 +232,7 @@ def make_references(site: Path) -> None:
 
 
 def _log_requests(server, log: list) -> None:
-    """Record (path, status, bytes of the file sent) of every request the server answers."""
+    """Record (path, status, bytes of the body sent, when) of every request the server answers."""
     base = server.RequestHandlerClass
 
     class Logged(base):
@@ -240,9 +242,11 @@ def _log_requests(server, log: list) -> None:
 
         def send_head(self):
             f = super().send_head()
-            size = os.fstat(f.fileno()).st_size if f is not None and hasattr(f, "fileno") else 0
+            encoded = isinstance(f, serve.GzippedBody)
+            size = (f.getbuffer().nbytes if encoded else os.fstat(f.fileno()).st_size) if f is not None else 0
             path = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0])
             log.append({"path": path, "status": getattr(self, "_bench_code", None), "bytes": size,
+                        "gzip": encoded, "t": time.time(),
                         "file": getattr(f, "name", None) if f is not None else None})
             return f
 
@@ -475,7 +479,7 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
               variants=("ours", "naive", "limit"), log=print, ours_options: dict | None = None,
               ours_stdlib: str = "bundle", ours_bundle: dict | None = None,
               ours_unsplit: bool = False, extra: dict | None = None, latency_ms: float = 0,
-              cache_control: str = CACHE_CONTROL) -> dict:
+              cache_control: str = CACHE_CONTROL, network=(), network_runs: int = 3) -> dict:
     from playwright.sync_api import sync_playwright
 
     compressed = Compressed()
@@ -501,17 +505,9 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
             order = list(variants[run % len(variants):]) + list(variants[:run % len(variants)])
             for v in order:
                 url = servers[v].url + PAGES[v] + DEEP_LINK
-                # A new profile each time: Chromium's on-disk HTTP cache, as a visitor has (an
-                # incognito context's in-memory cache would not even keep the 9.6 MB wasm).
-                profile = tempfile.mkdtemp(prefix="profile-", dir=tmp)
-                context = playwright.chromium.launch_persistent_context(profile, **browser_setup.launch_options())
-                version = version or context.browser.version if context.browser else version
-                context.add_init_script(INIT_SCRIPT)
                 options = ours_options if v == "ours" else extra.get(v, {}).get("options")
-                if options:
-                    context.add_init_script(f"window.qmasRuntimeOptions = {json.dumps(options)};")
-                for stale in context.pages:
-                    stale.close()
+                context, profile = _new_profile(playwright, tmp, options)
+                version = version or context.browser.version if context.browser else version
                 try:
                     start = len(logs[v])
                     page, cold = visit(context, url, v, timeout_ms, latency_ms)
@@ -539,7 +535,69 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
                     f" FCP {_fmt(cold['fcp_ms'])}, LCP {_fmt(cold['lcp_ms'])}, TBT {_fmt(cold['tbt_ms'])};"
                     f" warm first score {_fmt(warm['first_score_ms'])} ms, FCP {_fmt(warm['fcp_ms'])},"
                     f" LCP {_fmt(warm['lcp_ms'])}, TBT {_fmt(warm['tbt_ms'])}")
-    return summarise(results, runs, changes, version)
+        networked = run_network(playwright, site, tmp, network, network_runs, timeout_ms, log, ours_options,
+                                cache_control) if network else {}
+    report = summarise(results, runs, changes, version)
+    report["network"] = networked
+    report["targets"].update(bench_network.targets(networked))
+    report["config"]["network_runs"] = network_runs if network else 0
+    return report
+
+
+def _new_profile(playwright, tmp: str, options: dict | None):
+    """A browser with a new profile (no cache, no service worker) and the bench's init script;
+    returns the context and the profile's folder (to remove after closing it)."""
+    # Chromium's on-disk HTTP cache, as a visitor has (an incognito context's in-memory cache
+    # would not even keep the 9.6 MB wasm).
+    profile = tempfile.mkdtemp(prefix="profile-", dir=tmp)
+    context = playwright.chromium.launch_persistent_context(profile, **browser_setup.launch_options())
+    context.add_init_script(INIT_SCRIPT)
+    if options:
+        context.add_init_script(f"window.qmasRuntimeOptions = {json.dumps(options)};")
+    for stale in context.pages:
+        stale.close()
+    return context, profile
+
+
+def run_network(playwright, site: Path, tmp: str, profiles, runs: int, timeout_ms: int, log,
+                ours_options: dict | None, cache_control: str) -> dict:
+    """Cold visits of our page through each profile's link (bench_link.Link) to a server that
+    compresses as Pages does; what crossed the link until the first score (bench_network)."""
+    requests: list[dict] = []
+    server = serve.start(site, base=BASE, cache_control=cache_control, gzip=True, keep_alive=True)
+    _log_requests(server.server, requests)
+    for path in site.rglob("*"):  # gzipped before any timing, as a host's cache has them
+        if path.suffix.lower() in serve.GZIP_TYPES and path.is_file():
+            serve.gzipped(path)
+    out = {}
+    try:
+        for profile in profiles:
+            measured = []
+            with Link(server.server.server_address, profile.mbps, profile.rtt_ms) as link:
+                for run in range(runs):
+                    link.wait_idle()
+                    down_from, up_from, log_from = len(link.down), len(link.up), len(requests)
+                    context, folder = _new_profile(playwright, tmp, ours_options)
+                    try:
+                        page, cold = visit(context, link.origin + BASE + PAGES["ours"] + DEEP_LINK, "ours", timeout_ms)
+                        origin = page.evaluate("performance.timeOrigin")
+                        page.close()
+                    finally:
+                        context.close()
+                        shutil.rmtree(folder, ignore_errors=True)
+                    row = bench_network.figures(link, down_from, up_from, requests[log_from:], origin,
+                                                cold["first_score_ms"])
+                    row.update(fcp_ms=cold["fcp_ms"], worker_started_ms=cold["worker_started_ms"],
+                               runtime_info=cold["runtime_info"])
+                    measured.append(row)
+                    log(f"network {profile.name} run {run + 1}/{runs}: first score {_fmt(row['first_score_ms'])} ms,"
+                        f" FCP {_fmt(row['fcp_ms'])}, {_fmt(row['down_bytes'] / 1e6, 2)} MB down"
+                        f" (floor {_fmt(row['floor_ms'])} ms, x{_fmt(row['ratio'], 3)}),"
+                        f" last byte {_fmt(row['last_byte_ms'])} ms")
+            out[profile.name] = bench_network.summarise(profile, measured)
+    finally:
+        server.close()
+    return out
 
 
 def summarise(results: dict, runs: int, changes: int, chromium_version: str) -> dict:
@@ -667,12 +725,45 @@ def render(report: dict) -> str:
             count = f" x{f['count']}" if f["count"] > 1 else ""
             out.append(f"  {name[:48] + count:50}{f['raw']:>12,}{f['gzip']:>12,}{_fmt(f['brotli']):>12}"
                        f"{f['pages']:>12,}{'' if f['pages_gzip'] else '  (not compressed by Pages)'}")
+    out.extend(render_network(report.get("network") or {}))
     out.append("")
     for name, t in report["targets"].items():
         state = {True: "MET", False: "NOT MET", None: "n/a"}[t["met"]]
         value = t["value"]  # ratios with 3 decimals: 0.503 is not "0.50"
         out.append(f"target {state:8} {t['text']}: {_fmt(value, 3 if value is not None and value < 10 else 2)}")
     return "\n".join(out)
+
+
+def render_network(network: dict) -> list[str]:
+    """The network profiles' table: one column per profile, median [min-max] over its runs."""
+    if not network:
+        return []
+    runs = max(p["summary"]["first_score_ms"]["n"] for p in network.values() if p["summary"]["first_score_ms"])
+    out = ["", f"network profiles: a cold visit of {PAGES['ours']}{DEEP_LINK} through one shared link, the site"
+               f" served as Pages serves it (gzip); median [min-max] of {runs} run(s)",
+           f"{'':40}" + "".join(f"{p['label']:>32}" for p in network.values())]
+    rows = [("first score (ms)", "first_score_ms", 1, 0), ("FCP (ms)", "fcp_ms", 1, 0),
+            ("bytes down the link (MB)", "down_bytes", 1e6, 3),
+            ("  response bodies (MB)", "response_bytes", 1e6, 3), ("  requests", "requests", 1, 0),
+            ("bytes up the link (kB)", "up_bytes", 1e3, 1),
+            ("floor: bytes down / bandwidth (ms)", "floor_ms", 1, 0), ("first score / floor", "ratio", 1, 3),
+            ("last byte before the score (ms)", "last_byte_ms", 1, 0),
+            ("  link idle before it (ms)", "idle_before_last_byte_ms", 1, 0),
+            ("  after it, to the score (ms)", "after_last_byte_ms", 1, 0),
+            ("worker started (ms)", "worker_started_ms", 1, 0)]
+    for label, key, scale, digits in rows:
+        out.append(f"{label:40}" + "".join(f"{_cell(p['summary'].get(key), scale, digits):>32}"
+                                           for p in network.values()))
+    for name, p in network.items():
+        gaps = p["runs"][0].get("idle_gaps_ms") if p["runs"] else None
+        if gaps:
+            out.append(f"link idle >= 100 ms before the score, {name} run 1 (ms from navigation): "
+                       + ", ".join(f"{_fmt(a)}-{_fmt(b)}" for a, b in gaps))
+        steps = p["summary"].get("worker_steps_ms") or {}
+        if steps:
+            out.append(f"worker steps, {name} (median ms since the worker started): "
+                       + ", ".join(f"{k} {_fmt(v)}" for k, v in steps.items()))
+    return out
 
 
 def main(args=None) -> None:
@@ -699,7 +790,17 @@ def main(args=None) -> None:
     parser.add_argument("--cache-control", default=CACHE_CONTROL,
                         help=f"the server's Cache-Control (default {CACHE_CONTROL!r}, as Pages; 'no-cache'"
                              " is a repeat visit after Pages' 10 minutes: every file revalidated)")
+    parser.add_argument("--network", default=bench_network.DEFAULT, metavar="PROFILES",
+                        help=f"network profiles, comma-separated: {', '.join(bench_network.PROFILES)} or MBPS:RTT_MS"
+                             f" (e.g. 1.6:150); 'none' skips them (default {bench_network.DEFAULT})")
+    parser.add_argument("--network-runs", type=int, metavar="N",
+                        help="cold visits per network profile (default: --runs, at most 3)")
     opts = parser.parse_args(args)
+    try:
+        network = bench_network.parse(opts.network)
+    except ValueError as error:
+        parser.error(str(error))
+    network_runs = opts.network_runs if opts.network_runs is not None else min(opts.runs, 3)
     variants = tuple(v for v in opts.only.split(",") if v)
     with tempfile.TemporaryDirectory(prefix="qmas-bench-site-") as tmp:
         site_dir = opts.site_dir
@@ -713,8 +814,9 @@ def main(args=None) -> None:
                            ours_bundle=json.loads(opts.ours_bundle) if opts.ours_bundle else None,
                            ours_unsplit=opts.ours_unsplit,
                            extra={k: json.loads(v) for k, v in (item.split("=", 1) for item in opts.variant)},
-                           latency_ms=opts.latency_ms, cache_control=opts.cache_control)
-        report["config"].update(ours_options=opts.ours_options, ours_stdlib=opts.ours_stdlib,
+                           latency_ms=opts.latency_ms, cache_control=opts.cache_control,
+                           network=network, network_runs=network_runs)
+        report["config"].update(network=opts.network, ours_options=opts.ours_options, ours_stdlib=opts.ours_stdlib,
                                 ours_bundle=opts.ours_bundle,
                                 ours_unsplit=opts.ours_unsplit, variants=opts.variant,
                                 latency_ms=opts.latency_ms, cache_control=opts.cache_control)

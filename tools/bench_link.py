@@ -5,11 +5,13 @@
 
 Each direction is one serial pipe shared by all connections (a phone's radio link, not a line per
 request): the bytes wait their turn, one segment at a time at the bandwidth, connections taking
-turns as TCP flows share a bottleneck, and each segment reaches the other side rtt/2 after its
-last bit was sent. A new connection's first bytes wait HANDSHAKE_RTTS round trips (TCP's and
-TLS 1.3's handshakes, as on an HTTPS host). Not modelled: TCP slow start and losses (the link is
-the ideal one the floor bytes / bandwidth assumes), HTTP/2 (Chromium opens up to six HTTP/1.1
-connections to the origin instead).
+turns as TCP flows (or HTTP/2 streams) share a bottleneck, and each segment reaches the other side
+rtt/2 after its last bit was sent. Opening the link costs HANDSHAKE_RTTS round trips (TCP's and
+TLS 1.3's handshakes, as on an HTTPS host such as GitHub Pages): a connection opened while none is
+open waits for them; one opened while another is open does not, as a request on Pages' one HTTP/2
+connection would not (Chromium speaks HTTP/1.1 to the local server, up to six connections).
+Not modelled: TCP slow start and losses (the link is the ideal one that the floor, bytes /
+bandwidth, assumes).
 
 Every segment is logged as it arrives (``down``: server to browser, ``up``: browser to server),
 with its wall-clock time, so the bench counts what crossed the link before a moment in the page.
@@ -143,7 +145,9 @@ class Link:
         self.handshake = handshake_rtts * self.rtt
         self.down: list[tuple[float, int]] = []  # (time.time() of arrival, bytes): server to browser
         self.up: list[tuple[float, int]] = []  # browser to server
-        self.connections = 0
+        self.connections = 0  # opened so far
+        self._open = 0
+        self._link_ready = 0.0  # when the open connections' handshake is done (loop time)
         self.port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -230,7 +234,17 @@ class Link:
 
     async def _connection(self, browser_reader, browser_writer) -> None:
         self.connections += 1
-        await asyncio.sleep(self.handshake)
+        self._open += 1
+        try:
+            await self._relay(browser_reader, browser_writer)
+        finally:
+            self._open -= 1
+
+    async def _relay(self, browser_reader, browser_writer) -> None:
+        loop = asyncio.get_running_loop()
+        if self._open == 1:
+            self._link_ready = loop.time() + self.handshake
+        await asyncio.sleep(max(0.0, self._link_ready - loop.time()))
         try:
             server_reader, server_writer = await asyncio.open_connection(*self.target)
         except OSError:
