@@ -20,10 +20,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from site_scripts import build, pyodide_files, wheel
-from tools import bench_network
+from tools import bench_link, bench_network
 from tools import browser as browser_setup
 from tools import serve
-from tools.bench_link import Link
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +41,20 @@ the first score + 500 ms, the first score, the answer-change round trip (p50/p95
 JS heaps and the wasm memory. Transfer: every request of the cold visit, raw, gzip and brotli, and as
 GitHub Pages serves it (gzip for text types and, per public reports, wasm; never .zip).
 Earlier steps, measured side by side: --ours-stdlib, --ours-bundle, --ours-unsplit, --variant.
+
+Network profiles (--network; default slow4g = 1.6 Mbps / 150 ms round trip and 10mbps = 10 Mbps /
+40 ms; MBPS:RTT_MS for others; 'none' skips them): --network-runs cold visits of "ours" each (new
+profile: no cache, no service worker), the site served as Pages serves it (Content-Encoding: gzip
+for text types and .wasm, Cache-Control: max-age=600, under /qmas/, HTTP/1.1 kept alive) through
+one link shared by every connection of the page and its workers (tools/bench_link.py: a proxy
+whose port is the origin; each direction one serial pipe at the bandwidth, rtt/2 to arrive; opening
+the link costs --handshake-rtts round trips). Not DevTools' network emulation: it throttles each
+request on its own, not one link that parallel downloads share, and not workers alike.
+Reported per profile: navigation to the first score, FCP, the bytes that crossed the link until
+the first score (down, up, and the response bodies the server sent), the floor they set (bytes
+down * 8 / bandwidth: no round trip counted, as the targets define it; the link's idle time
+before its last byte shows the round trips and waits) and first score / floor, against the
+targets: <= 1.05x the floor on slow 4G, <= 1.15x at 10 Mbps, FCP < 1 s on slow 4G.
 """
 
 BASE = "/qmas/"
@@ -479,7 +492,8 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
               variants=("ours", "naive", "limit"), log=print, ours_options: dict | None = None,
               ours_stdlib: str = "bundle", ours_bundle: dict | None = None,
               ours_unsplit: bool = False, extra: dict | None = None, latency_ms: float = 0,
-              cache_control: str = CACHE_CONTROL, network=(), network_runs: int = 3) -> dict:
+              cache_control: str = CACHE_CONTROL, network=(), network_runs: int = 3,
+              handshake_rtts: int = bench_link.HANDSHAKE_RTTS) -> dict:
     from playwright.sync_api import sync_playwright
 
     compressed = Compressed()
@@ -536,11 +550,11 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
                     f" warm first score {_fmt(warm['first_score_ms'])} ms, FCP {_fmt(warm['fcp_ms'])},"
                     f" LCP {_fmt(warm['lcp_ms'])}, TBT {_fmt(warm['tbt_ms'])}")
         networked = run_network(playwright, site, tmp, network, network_runs, timeout_ms, log, ours_options,
-                                cache_control) if network else {}
+                                cache_control, handshake_rtts) if network else {}
     report = summarise(results, runs, changes, version)
     report["network"] = networked
     report["targets"].update(bench_network.targets(networked))
-    report["config"]["network_runs"] = network_runs if network else 0
+    report["config"].update(network_runs=network_runs if network else 0, handshake_rtts=handshake_rtts)
     return report
 
 
@@ -560,7 +574,7 @@ def _new_profile(playwright, tmp: str, options: dict | None):
 
 
 def run_network(playwright, site: Path, tmp: str, profiles, runs: int, timeout_ms: int, log,
-                ours_options: dict | None, cache_control: str) -> dict:
+                ours_options: dict | None, cache_control: str, handshake_rtts: int) -> dict:
     """Cold visits of our page through each profile's link (bench_link.Link) to a server that
     compresses as Pages does; what crossed the link until the first score (bench_network)."""
     requests: list[dict] = []
@@ -573,7 +587,7 @@ def run_network(playwright, site: Path, tmp: str, profiles, runs: int, timeout_m
     try:
         for profile in profiles:
             measured = []
-            with Link(server.server.server_address, profile.mbps, profile.rtt_ms) as link:
+            with bench_link.Link(server.server.server_address, profile.mbps, profile.rtt_ms, handshake_rtts) as link:
                 for run in range(runs):
                     link.wait_idle()
                     down_from, up_from, log_from = len(link.down), len(link.up), len(requests)
@@ -795,6 +809,8 @@ def main(args=None) -> None:
                              f" (e.g. 1.6:150); 'none' skips them (default {bench_network.DEFAULT})")
     parser.add_argument("--network-runs", type=int, metavar="N",
                         help="cold visits per network profile (default: --runs, at most 3)")
+    parser.add_argument("--handshake-rtts", type=int, default=bench_link.HANDSHAKE_RTTS, metavar="N",
+                        help="round trips to open the link (default %(default)s: TCP and TLS 1.3, as on Pages)")
     opts = parser.parse_args(args)
     try:
         network = bench_network.parse(opts.network)
@@ -815,7 +831,7 @@ def main(args=None) -> None:
                            ours_unsplit=opts.ours_unsplit,
                            extra={k: json.loads(v) for k, v in (item.split("=", 1) for item in opts.variant)},
                            latency_ms=opts.latency_ms, cache_control=opts.cache_control,
-                           network=network, network_runs=network_runs)
+                           network=network, network_runs=network_runs, handshake_rtts=opts.handshake_rtts)
         report["config"].update(network=opts.network, ours_options=opts.ours_options, ours_stdlib=opts.ours_stdlib,
                                 ours_bundle=opts.ours_bundle,
                                 ours_unsplit=opts.ours_unsplit, variants=opts.variant,
