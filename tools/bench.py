@@ -764,7 +764,9 @@ def render_network(network: dict) -> list[str]:
             ("last byte before the score (ms)", "last_byte_ms", 1, 0),
             ("  link idle before it (ms)", "idle_before_last_byte_ms", 1, 0),
             ("  after it, to the score (ms)", "after_last_byte_ms", 1, 0),
-            ("worker started (ms)", "worker_started_ms", 1, 0)]
+            ("worker started (ms)", "worker_started_ms", 1, 0),
+            ("link's delivery late, p95 (ms)", "link_late_p95_ms", 1, 1),
+            ("  max (ms)", "link_late_max_ms", 1, 1)]
     for label, key, scale, digits in rows:
         out.append(f"{label:40}" + "".join(f"{_cell(p['summary'].get(key), scale, digits):>32}"
                                            for p in network.values()))

@@ -13,8 +13,9 @@ connection would not (Chromium speaks HTTP/1.1 to the local server, up to six co
 Not modelled: TCP slow start and losses (the link is the ideal one that the floor, bytes /
 bandwidth, assumes).
 
-Every segment is logged as it arrives (``down``: server to browser, ``up``: browser to server),
-with its wall-clock time, so the bench counts what crossed the link before a moment in the page.
+Every segment is logged as it arrives (``down``: server to browser, ``up``: browser to server)
+as (wall-clock time, bytes, seconds late), so the bench counts what crossed the link before a moment
+in the page, and sees whether the proxy kept time.
 """
 
 from __future__ import annotations
@@ -109,12 +110,12 @@ class _Pipe:
             sent = max(self.busy_until, read_at) + len(segment) * 8 / self.link.bits_per_second
             self.busy_until = sent
             flow.in_transit.append(segment)
-            loop.call_at(sent + self.link.one_way, self._arrive, flow)
+            loop.call_at(sent + self.link.one_way, self._arrive, flow, sent + self.link.one_way)
             delay = sent - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
 
-    def _arrive(self, flow: _Flow) -> None:
+    def _arrive(self, flow: _Flow, due: float) -> None:
         segment = flow.in_transit.popleft()
         transport = flow.writer.transport
         if flow.dead:
@@ -123,7 +124,8 @@ class _Pipe:
             flow.kill()
             return
         if segment:
-            self.log.append((time.time(), len(segment)))
+            # how late this loop delivers it (a busy machine): the figures are only as good as that
+            self.log.append((time.time(), len(segment), asyncio.get_running_loop().time() - due))
             transport.write(segment)
             return
         if transport.can_write_eof():
@@ -143,8 +145,8 @@ class Link:
         self.rtt = rtt_ms / 1000
         self.one_way = self.rtt / 2
         self.handshake = handshake_rtts * self.rtt
-        self.down: list[tuple[float, int]] = []  # (time.time() of arrival, bytes): server to browser
-        self.up: list[tuple[float, int]] = []  # browser to server
+        self.down: list[tuple[float, int, float]] = []  # (time.time() of arrival, bytes, late): server to browser
+        self.up: list[tuple[float, int, float]] = []  # browser to server
         self.connections = 0  # opened so far
         self._open = 0
         self._link_ready = 0.0  # when the open connections' handshake is done (loop time)

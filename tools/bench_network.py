@@ -53,8 +53,9 @@ def figures(link, down_from: int, up_from: int, requests: list[dict], time_origi
     whose navigation started at ``time_origin_ms`` (epoch ms); ``requests``: the server's log of
     the visit (``t``: when the server answered, ``bytes``: the body sent)."""
     score_at = (time_origin_ms + first_score_ms) / 1000
-    down = [(t, n) for t, n in link.down[down_from:] if t <= score_at]
-    up = [n for t, n in link.up[up_from:] if t <= score_at]
+    down = [(t, n) for t, n, _ in link.down[down_from:] if t <= score_at]
+    up = [n for t, n, _ in link.up[up_from:] if t <= score_at]
+    late = [late for t, _, late in link.down[down_from:] + link.up[up_from:] if t <= score_at]
     answered = [r for r in requests if r["t"] <= score_at]
     down_bytes = sum(n for _, n in down)
     floor_ms = link.floor_seconds(down_bytes) * 1000
@@ -70,6 +71,9 @@ def figures(link, down_from: int, up_from: int, requests: list[dict], time_origi
         "idle_before_last_byte_ms": last_byte_ms - floor_ms if last_byte_ms is not None else None,
         "after_last_byte_ms": first_score_ms - last_byte_ms if last_byte_ms is not None else None,
         "idle_gaps_ms": idle_gaps(link, down, time_origin_ms),
+        # how late the proxy delivered bytes on a busy machine (ms): p95 and max
+        "link_late_p95_ms": round(sorted(late)[int(len(late) * 0.95)] * 1000, 1) if late else None,
+        "link_late_max_ms": round(max(late) * 1000, 1) if late else None,
         # when the server answered each request, from the navigation's start (about rtt/2 after the
         # browser asked); bytes of the body sent, gzipped or not
         "files": [{"path": r["path"], "status": r["status"], "bytes": r["bytes"], "gzip": bool(r.get("gzip")),
@@ -90,7 +94,8 @@ def idle_gaps(link, down: list[tuple[float, int]], time_origin_ms: float, at_lea
 
 
 KEYS = ("first_score_ms", "fcp_ms", "down_bytes", "up_bytes", "response_bytes", "requests", "floor_ms", "ratio",
-        "last_byte_ms", "idle_before_last_byte_ms", "after_last_byte_ms", "worker_started_ms")
+        "last_byte_ms", "idle_before_last_byte_ms", "after_last_byte_ms", "worker_started_ms",
+        "link_late_p95_ms", "link_late_max_ms")
 
 
 def summarise(profile: Profile, runs: list[dict]) -> dict:

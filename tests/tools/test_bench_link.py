@@ -1,7 +1,8 @@
 """tools.bench_link: one throttled link shared by all connections, over real sockets (no browser).
 
-Timed with wide margins: each check compares times that differ by far more than a busy machine's
-scheduling noise (a shared link doubles the time of two transfers; a round trip is 200 ms)."""
+Timed with wide margins: the lower bounds are what the link imposes (a busy machine only adds
+time), the upper bounds leave room for a busy machine and still tell the cases apart (a shared
+link doubles the time of two transfers; opening the link takes three round trips, not one)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def test_parallel_connections_share_the_bandwidth(target):
         alone: list = []
         _download(link.port, alone)
         assert link.wait_idle()
-        assert sum(n for _, n in link.down) == SIZE and sum(n for _, n in link.up) == 1
+        assert sum(n for _, n, _ in link.down) == SIZE and sum(n for _, n, _ in link.up) == 1
         together: list = []
         threads = [threading.Thread(target=_download, args=(link.port, together)) for _ in range(2)]
         for t in threads:
@@ -69,10 +70,10 @@ def test_parallel_connections_share_the_bandwidth(target):
     assert got == SIZE
     assert floor * 0.95 < single < floor * 3, "one transfer: about its bytes / bandwidth"
     assert [n for _, n in together] == [SIZE, SIZE]
-    # Shared, not a line each: both end about when 2 x SIZE would have crossed alone (and they
-    # take turns, so neither finishes at the single transfer's time).
-    assert min(t for t, _ in together) > 1.6 * single
-    assert sum(n for _, n in link.down) == 3 * SIZE
+    # Shared, not a line each: both end about when 2 x SIZE would have crossed alone (they take
+    # turns, so neither finishes near the single transfer's time).
+    assert min(t for t, _ in together) > 1.8 * floor
+    assert sum(n for _, n, _ in link.down) == 3 * SIZE
 
 
 def _ping(s: socket.socket) -> float:
@@ -92,6 +93,6 @@ def test_a_round_trip_takes_the_rtt_and_opening_the_link_its_handshake(target):
         # connection): one round trip.
         with socket.create_connection(("127.0.0.1", link.port), timeout=10) as second:
             along = _ping(second)
-    assert rtt * 0.95 < again < rtt + 0.15
-    assert rtt * 0.95 < along < rtt + 0.15
-    assert rtt * (HANDSHAKE_RTTS + 1) * 0.95 < opening < rtt * (HANDSHAKE_RTTS + 1) + 0.15
+    assert rtt * 0.95 < again < rtt * 2
+    assert rtt * 0.95 < along < rtt * 2
+    assert rtt * (HANDSHAKE_RTTS + 1) * 0.95 < opening < rtt * (HANDSHAKE_RTTS + 2)
