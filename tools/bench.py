@@ -775,6 +775,10 @@ def render_network(network: dict) -> list[str]:
         if gaps:
             out.append(f"link idle >= 100 ms before the score, {name} run 1 (ms from navigation): "
                        + ", ".join(f"{_fmt(a)}-{_fmt(b)}" for a, b in gaps))
+        tail = p["summary"].get("after_last_byte_steps_ms")
+        if tail:
+            out.append(f"after the last byte, {name} (median ms after the step before): "
+                       + ", ".join(f"{k} +{_fmt(v)}" for k, v in tail.items()))
         steps = p["summary"].get("worker_steps_ms") or {}
         if steps:
             out.append(f"worker steps, {name} (median ms since the worker started): "

@@ -98,6 +98,21 @@ KEYS = ("first_score_ms", "fcp_ms", "down_bytes", "up_bytes", "response_bytes", 
         "link_late_p95_ms", "link_late_max_ms")
 
 
+def after_last_byte(run: dict) -> dict | None:
+    """The time after the link's last byte, step by step: each worker step after its runtime
+    files had all arrived ("downloading", its last byte count) as the time since the step before,
+    then "answer shown": from the worker's last step to the score on the page."""
+    steps = (run.get("runtime_info") or {}).get("timings") or {}
+    if "downloading" not in steps or run.get("after_last_byte_ms") is None:
+        return None
+    out, previous = {}, steps["downloading"]
+    for step, ms in sorted(((k, v) for k, v in steps.items() if v > steps["downloading"]), key=lambda kv: kv[1]):
+        out[step] = ms - previous
+        previous = ms
+    out["answer shown"] = run["after_last_byte_ms"] - (previous - steps["downloading"])
+    return out
+
+
 def summarise(profile: Profile, runs: list[dict]) -> dict:
     """Median, min and max of each figure over the runs, and the worker's steps (median)."""
     def stats(values):
@@ -112,6 +127,9 @@ def summarise(profile: Profile, runs: list[dict]) -> dict:
             steps.setdefault(step, []).append(ms)
     summary["worker_steps_ms"] = dict(sorted(((k, statistics.median(v)) for k, v in steps.items()),
                                              key=lambda kv: kv[1]))
+    tails = [t for t in (after_last_byte(r) for r in runs) if t]
+    summary["after_last_byte_steps_ms"] = {
+        k: statistics.median(t[k] for t in tails if k in t) for k in (tails[0] if tails else {})}
     return {"mbps": profile.mbps, "rtt_ms": profile.rtt_ms, "label": profile.label, "summary": summary,
             "runs": runs}
 
