@@ -43,12 +43,12 @@ GitHub Pages serves it (gzip for text types and, per public reports, wasm; never
 Earlier steps, measured side by side: --ours-stdlib, --ours-bundle, --ours-unsplit, --variant.
 
 Network profiles (--network; default slow4g = 1.6 Mbps / 150 ms round trip and 10mbps = 10 Mbps /
-40 ms; MBPS:RTT_MS for others; 'none' skips them): --network-runs cold visits of "ours" each (new
-profile: no cache, no service worker), the site served as Pages serves it (Content-Encoding: gzip
-for text types and .wasm, Cache-Control: max-age=600, under /qmas/, HTTP/1.1 kept alive) through
-one link shared by every connection of the page and its workers (tools/bench_link.py: a proxy
-whose port is the origin; each direction one serial pipe at the bandwidth, rtt/2 to arrive; opening
-the link costs --handshake-rtts round trips). Not DevTools' network emulation: it throttles each
+40 ms; MBPS:RTT_MS for others; 'none' skips them): --network-runs cold visits each of "ours" and
+of each --variant, interleaved (new profile: no cache, no service worker), the site served as
+Pages serves it (Content-Encoding: gzip for text types and .wasm, Cache-Control: max-age=600,
+under /qmas/, HTTP/1.1 kept alive) through one link shared by every connection of the page and
+its workers (tools/bench_link.py: a proxy whose port is the origin; each direction one serial
+pipe at the bandwidth, rtt/2 to arrive; opening the link costs --handshake-rtts round trips). Not DevTools' network emulation: it throttles each
 request on its own, not one link that parallel downloads share, and not workers alike.
 Reported per profile: navigation to the first score, FCP, the bytes that crossed the link until
 the first score (down, up, and the response bodies the server sent), the floor they set (bytes
@@ -549,7 +549,8 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
                     f" FCP {_fmt(cold['fcp_ms'])}, LCP {_fmt(cold['lcp_ms'])}, TBT {_fmt(cold['tbt_ms'])};"
                     f" warm first score {_fmt(warm['first_score_ms'])} ms, FCP {_fmt(warm['fcp_ms'])},"
                     f" LCP {_fmt(warm['lcp_ms'])}, TBT {_fmt(warm['tbt_ms'])}")
-        networked = run_network(playwright, site, tmp, network, network_runs, timeout_ms, log, ours_options,
+        pages = {"ours": ours_options, **{name: spec.get("options") for name, spec in extra.items()}}
+        networked = run_network(playwright, site, tmp, network, network_runs, timeout_ms, log, pages,
                                 cache_control, handshake_rtts) if network else {}
     report = summarise(results, runs, changes, version)
     report["network"] = networked
@@ -574,9 +575,11 @@ def _new_profile(playwright, tmp: str, options: dict | None):
 
 
 def run_network(playwright, site: Path, tmp: str, profiles, runs: int, timeout_ms: int, log,
-                ours_options: dict | None, cache_control: str, handshake_rtts: int) -> dict:
-    """Cold visits of our page through each profile's link (bench_link.Link) to a server that
-    compresses as Pages does; what crossed the link until the first score (bench_network)."""
+                pages: dict, cache_control: str, handshake_rtts: int) -> dict:
+    """Cold visits of our page (and of each --variant: ``pages``, name -> runtime options),
+    interleaved, through each profile's link (bench_link.Link) to a server that compresses as
+    Pages does; what crossed the link until the first score (bench_network). Keyed by profile,
+    "profile/variant" for a variant."""
     requests: list[dict] = []
     server = serve.start(site, base=BASE, cache_control=cache_control, gzip=True, keep_alive=True)
     _log_requests(server.server, requests)
@@ -586,29 +589,32 @@ def run_network(playwright, site: Path, tmp: str, profiles, runs: int, timeout_m
     out = {}
     try:
         for profile in profiles:
-            measured = []
+            measured = {name: [] for name in pages}
             with bench_link.Link(server.server.server_address, profile.mbps, profile.rtt_ms, handshake_rtts) as link:
                 for run in range(runs):
-                    link.wait_idle()
-                    down_from, up_from, log_from = len(link.down), len(link.up), len(requests)
-                    context, folder = _new_profile(playwright, tmp, ours_options)
-                    try:
-                        page, cold = visit(context, link.origin + BASE + PAGES["ours"] + DEEP_LINK, "ours", timeout_ms)
-                        origin = page.evaluate("performance.timeOrigin")
-                        page.close()
-                    finally:
-                        context.close()
-                        shutil.rmtree(folder, ignore_errors=True)
-                    row = bench_network.figures(link, down_from, up_from, requests[log_from:], origin,
-                                                cold["first_score_ms"])
-                    row.update(fcp_ms=cold["fcp_ms"], worker_started_ms=cold["worker_started_ms"],
-                               runtime_info=cold["runtime_info"])
-                    measured.append(row)
-                    log(f"network {profile.name} run {run + 1}/{runs}: first score {_fmt(row['first_score_ms'])} ms,"
-                        f" FCP {_fmt(row['fcp_ms'])}, {_fmt(row['down_bytes'] / 1e6, 2)} MB down"
-                        f" (floor {_fmt(row['floor_ms'])} ms, x{_fmt(row['ratio'], 3)}),"
-                        f" last byte {_fmt(row['last_byte_ms'])} ms")
-            out[profile.name] = bench_network.summarise(profile, measured)
+                    for name, options in pages.items():
+                        link.wait_idle()
+                        down_from, up_from, log_from = len(link.down), len(link.up), len(requests)
+                        context, folder = _new_profile(playwright, tmp, options)
+                        try:
+                            page, cold = visit(context, link.origin + BASE + PAGES[name] + DEEP_LINK, name, timeout_ms)
+                            origin = page.evaluate("performance.timeOrigin")
+                            page.close()
+                        finally:
+                            context.close()
+                            shutil.rmtree(folder, ignore_errors=True)
+                        row = bench_network.figures(link, down_from, up_from, requests[log_from:], origin,
+                                                    cold["first_score_ms"])
+                        row.update(fcp_ms=cold["fcp_ms"], worker_started_ms=cold["worker_started_ms"],
+                                   runtime_info=cold["runtime_info"])
+                        measured[name].append(row)
+                        log(f"network {profile.name} {name} run {run + 1}/{runs}: first score"
+                            f" {_fmt(row['first_score_ms'])} ms, FCP {_fmt(row['fcp_ms'])},"
+                            f" {_fmt(row['down_bytes'] / 1e6, 2)} MB down (floor {_fmt(row['floor_ms'])} ms,"
+                            f" x{_fmt(row['ratio'], 3)}), last byte {_fmt(row['last_byte_ms'])} ms")
+            for name, rows in measured.items():
+                key = profile.name if name == "ours" else f"{profile.name}/{name}"
+                out[key] = bench_network.summarise(profile, rows, page=name)
     finally:
         server.close()
     return out
@@ -694,6 +700,18 @@ def _cell(entry, scale=1.0, digits=0) -> str:
 
 
 def render(report: dict) -> str:
+    out = render_local(report) if report["config"]["runs"] else []
+    out.extend(render_network(report.get("network") or {}))
+    out.append("")
+    for name, t in report["targets"].items():
+        state = {True: "MET", False: "NOT MET", None: "n/a"}[t["met"]]
+        value = t["value"]  # ratios with 3 decimals: 0.503 is not "0.50"
+        out.append(f"target {state:8} {t['text']}: {_fmt(value, 3 if value is not None and value < 10 else 2)}")
+    return "\n".join(out)
+
+
+def render_local(report: dict) -> list[str]:
+    """The pages' table on the local (unthrottled) server, ratios and the transfer by file."""
     s, out = report["summary"], []
     c = report["config"]
     out.append(f"Chromium {c['chromium']} ({c['chromium_binary']}), {c['cpus']} CPUs, {c['runs']} cold + "
@@ -739,22 +757,17 @@ def render(report: dict) -> str:
             count = f" x{f['count']}" if f["count"] > 1 else ""
             out.append(f"  {name[:48] + count:50}{f['raw']:>12,}{f['gzip']:>12,}{_fmt(f['brotli']):>12}"
                        f"{f['pages']:>12,}{'' if f['pages_gzip'] else '  (not compressed by Pages)'}")
-    out.extend(render_network(report.get("network") or {}))
-    out.append("")
-    for name, t in report["targets"].items():
-        state = {True: "MET", False: "NOT MET", None: "n/a"}[t["met"]]
-        value = t["value"]  # ratios with 3 decimals: 0.503 is not "0.50"
-        out.append(f"target {state:8} {t['text']}: {_fmt(value, 3 if value is not None and value < 10 else 2)}")
-    return "\n".join(out)
+    return out
 
 
 def render_network(network: dict) -> list[str]:
     """The network profiles' table: one column per profile, median [min-max] over its runs."""
     if not network:
         return []
-    runs = max(p["summary"]["first_score_ms"]["n"] for p in network.values() if p["summary"]["first_score_ms"])
-    out = ["", f"network profiles: a cold visit of {PAGES['ours']}{DEEP_LINK} through one shared link, the site"
-               f" served as Pages serves it (gzip); median [min-max] of {runs} run(s)",
+    runs = max((p["summary"]["first_score_ms"]["n"] for p in network.values() if p["summary"]["first_score_ms"]),
+               default=0)
+    out = ["", f"network profiles: cold visits of the calculator's deep link ({DEEP_LINK}) through one shared"
+               f" link, the site served as Pages serves it (gzip); median [min-max] of {runs} run(s)",
            f"{'':40}" + "".join(f"{p['label']:>32}" for p in network.values())]
     rows = [("first score (ms)", "first_score_ms", 1, 0), ("FCP (ms)", "fcp_ms", 1, 0),
             ("bytes down the link (MB)", "down_bytes", 1e6, 3),
@@ -790,7 +803,8 @@ def main(args=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.splitlines()[0],
                                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site-dir", help="a built site (default: build one into a temp folder)")
-    parser.add_argument("--runs", type=int, default=7, help="cold + warm visits per page (default 7)")
+    parser.add_argument("--runs", type=int, default=7,
+                        help="cold + warm visits per page (default 7; 0: only the network profiles)")
     parser.add_argument("--changes", type=int, default=50, help="answer changes timed (default 50)")
     parser.add_argument("--only", default="ours,naive,limit", help="pages to measure (default: all three)")
     parser.add_argument("--out", help="write the JSON report here")

@@ -113,7 +113,7 @@ def after_last_byte(run: dict) -> dict | None:
     return out
 
 
-def summarise(profile: Profile, runs: list[dict]) -> dict:
+def summarise(profile: Profile, runs: list[dict], page: str = "ours") -> dict:
     """Median, min and max of each figure over the runs, and the worker's steps (median)."""
     def stats(values):
         values = [v for v in values if v is not None]
@@ -130,14 +130,17 @@ def summarise(profile: Profile, runs: list[dict]) -> dict:
     tails = [t for t in (after_last_byte(r) for r in runs) if t]
     summary["after_last_byte_steps_ms"] = {
         k: statistics.median(t[k] for t in tails if k in t) for k in (tails[0] if tails else {})}
-    return {"mbps": profile.mbps, "rtt_ms": profile.rtt_ms, "label": profile.label, "summary": summary,
-            "runs": runs}
+    label = profile.label if page == "ours" else f"{profile.name} {page}"
+    return {"profile": profile.name, "page": page, "mbps": profile.mbps, "rtt_ms": profile.rtt_ms, "label": label,
+            "summary": summary, "runs": runs}
 
 
 def targets(profiles: dict) -> dict:
-    """The issue's targets for the named profiles measured (median over the runs)."""
+    """The issue's targets for the named profiles measured on our page (median over the runs)."""
     out = {}
     for name, p in profiles.items():
+        if p["page"] != "ours":
+            continue
         s = p["summary"]
         if name in FLOOR_TARGETS and s["ratio"]:
             limit = FLOOR_TARGETS[name]
