@@ -141,7 +141,7 @@ def test_a_new_build_replaces_the_old_caches(browser, site_copy: Path):
         new_site = "qmas-site-" + sw_config(site_copy)["site"]
         page.goto(server.url)  # a navigation: the browser checks sw.js
         page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-        for _ in range(300):  # the new worker installs, activates and deletes the old caches
+        for _ in range(600):  # the new worker installs, activates and deletes the old caches
             after = page.evaluate(CACHES_JS)
             if old_site[0] not in after:
                 break
