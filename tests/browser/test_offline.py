@@ -72,6 +72,21 @@ def site_copy(site_dir: Path, tmp_path: Path) -> Path:
     return copy
 
 
+def note_problems(page) -> list[str]:
+    """axe's violations with the note shown, page-level scroll at 360 px, the note on paper."""
+    from tests.browser.test_a11y import Axe
+
+    problems = [f"axe: {v['id']}" for v in Axe().run(page)]
+    page.set_viewport_size({"width": 360, "height": 700})
+    if page.evaluate("document.documentElement.scrollWidth") > 360:
+        problems.append("wider than 360 px")
+    page.emulate_media(media="print")
+    if page.locator(NOTE).is_visible():
+        problems.append("printed")
+    page.emulate_media(media="screen")
+    return problems
+
+
 def score(page, url: str) -> str:
     page.goto(url)
     total = page.get_by_test_id("total")
@@ -105,6 +120,7 @@ def test_the_calculator_and_visited_pages_work_offline_after_one_visit(browser, 
         page.goto(server.url + OTHER_PAGE)
         expect(page.locator("h1")).to_have_text(other_heading)
         expect(page.locator(NOTE)).to_have_text(offline_text("zh-Hant"))
+        assert note_problems(page) == []
         # A page never visited is not there (no fake copy of another page).
         with pytest.raises(Exception):
             page.goto(server.url + "zh-Hans/sources/")
