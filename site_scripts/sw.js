@@ -131,7 +131,8 @@ async function keepShell() {
   const files = CONFIG.shell.map((path) => new URL(path, SCOPE).href);
   await Promise.all([...new Set([...pages, ...files])].map(async (url) => {
     try {
-      const response = await fetch(url, { cache: isVersioned(new URL(url)) ? "default" : "no-cache" });
+      // The HTTP cache's copy where there is one: the page has just loaded most of these.
+      const response = await fetch(url);
       await put(url, response);
     } catch (error) {
       // offline now: kept when next visited

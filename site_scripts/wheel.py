@@ -170,8 +170,7 @@ def write_manifest(site_dir: str | Path, wheel: Path, bundle: dict) -> dict:
 CALCULATOR_PAGE = "calculator/"
 LANGUAGE_FILES = (CALCULATOR_PAGE, "search/search_index.json")  # from a language root
 SHELL_GLOBS = ("assets/javascripts/**/*.js", "assets/stylesheets/*.css", "stylesheets/*.css",
-               "assets/images/*", "**/manifest.webmanifest", f"{DEST.as_posix()}/{MANIFEST}",
-               "**/sitemap.xml")  # Material's scripts read the sitemaps beside a page and its alternates
+               "assets/images/*", "**/manifest.webmanifest", f"{DEST.as_posix()}/{MANIFEST}")
 SHELL_SKIP = ("assets/javascripts/lunr/", "assets/javascripts/workers/")  # Material's search
 # Folders whose URLs never change content: the runtime's (named after Pyodide's version).
 VERSIONED_DIRS = ("assets/pyodide/",)
@@ -200,7 +199,8 @@ def write_service_worker(site_dir: str | Path, manifest: dict) -> Path:
     bundle = manifest["bundle"]
     files.append({"url": f"{DEST.as_posix()}/{bundle['file']}", "size": bundle["size"], "sha256": bundle["sha256"]})
     roots = language_roots(site_dir)
-    shell = service_worker_shell(site_dir)
+    # Material's scripts read their language root's sitemap.xml on every page.
+    shell = service_worker_shell(site_dir) + [f"{r}sitemap.xml" for r in roots if (site_dir / r / "sitemap.xml").is_file()]
     site_key = hashlib.sha256(manifest["cache"].encode())
     per_language = [f"{root}{name}index.html" if name.endswith("/") else f"{root}{name}" for root in roots for name in LANGUAGE_FILES]
     for path in shell + per_language:
