@@ -99,12 +99,14 @@ def assess_json(request: str) -> str:
     # the last assessment is kept for them (a pure function of this key), never re-validated.
     key = json.dumps([answers, edition, lang, today.isoformat()], sort_keys=True)
     try:
-        assessed = _last_assessed[key] if key in _last_assessed else _assessed(answers, edition, lang, today)
+        if key not in _last_assessed:
+            assessed = _assessed(answers, edition, lang, today)
+            _last_assessed.clear()
+            _last_assessed[key] = assessed
+        out = _extras(_last_assessed[key], answers, lang, tuple(include))
     except InvalidAnswers as error:
         return json.dumps({"errors": error.errors}, ensure_ascii=False)
-    _last_assessed.clear()
-    _last_assessed[key] = assessed
-    return json.dumps(_extras(assessed, answers, lang, tuple(include)), ensure_ascii=False)
+    return json.dumps(out, ensure_ascii=False)
 
 
 _last_assessed: dict[str, tuple] = {}

@@ -87,8 +87,10 @@ function extras(runtime, message, ticket, done = {}, index = 0) {
   const name = message.include[index];
   try {
     const response = JSON.parse(runtime.assessJson(JSON.stringify(assessRequest(message, [name]))));
-    if (Array.isArray(response.errors)) throw new Error(response.errors[0].message);
-    if (name in response) done[name] = response[name]; // compare: none for the Achievement-based Test
+    // Absent: compare for the Achievement-based Test; one the core refuses (the plan of an
+    // application date so late that a later birthday falls past the last date it accepts)
+    // leaves the others shown.
+    if (name in response) done[name] = response[name];
   } catch (error) {
     self.postMessage(errorReply(message.id, error));
     return;
