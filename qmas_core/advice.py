@@ -10,7 +10,7 @@ import itertools
 
 from . import formats
 from .answers import Profile, question
-from .assess import AUTO, _evaluate, assess_profile, profile
+from .assess import AUTO, SCORERS, assess_profile, profile
 from .conditions import language_name
 from .load import rules, text
 
@@ -153,7 +153,8 @@ def _result_say(key: str, lang: str, **fields) -> str:
 def _total(p: Profile, edition: str, lang: str, patches: list[dict]) -> int:
     """The total with the answers changed by `patches` (the core's own values: no validation)."""
     changed = _merge({k: p.values[k] for k in p.given}, patches)
-    return _evaluate(dataclasses.replace(p, values={**p.values, **changed}), edition, lang)["total"]
+    # The factors' scores alone: the total is their sum (prerequisites do not count in it).
+    return sum(f["score"] for f in SCORERS[edition](dataclasses.replace(p, values={**p.values, **changed}), lang))
 
 
 def _options(p: Profile, edition: str, lang: str, now: dict) -> tuple[list[dict], list[dict]]:

@@ -56,8 +56,17 @@ def report(answers: dict, edition: str | None = AUTO, lang: str = "en", include:
     (the same answers under the other General Points Test edition), `schemes` (the Top Talent
     Pass Scheme beside QMAS) and `plan` (the dated steps, with `ics`: the plan as an iCalendar
     file). The answers are validated and assessed once; the extras reuse that result."""
+    return _extras(_assessed(answers, edition, lang, today), answers, lang, include)
+
+
+def _assessed(answers: dict, edition: str | None, lang: str, today: dt.date | None) -> tuple:
+    """(profile, edition, today, result): the answers validated and assessed."""
     p, edition, today = profile(answers, edition, lang, today)
-    result = assess_profile(p, edition, lang, today)
+    return p, edition, today, assess_profile(p, edition, lang, today)
+
+
+def _extras(assessed: tuple, answers: dict, lang: str, include: tuple[str, ...]) -> dict:
+    p, edition, today, result = assessed
     out = {"result": result}
     if "advice" in include:
         out["advice"] = advise_profile(p, result, lang)
@@ -84,11 +93,23 @@ def assess_json(request: str) -> str:
     include = call.get("include", [])
     if not isinstance(include, list) or not all(isinstance(x, str) and x in EXTRAS for x in include):
         return json.dumps({"errors": [{"field": "include", "message": "must be a list of: " + ", ".join(EXTRAS)}]})
+    answers, edition, lang = call.get("answers", {}), call.get("edition"), call.get("lang", "en")
+    today = dt.date.today()
+    # The calculator asks for the score, then for the extras of the same answers one by one:
+    # the last assessment is kept for them (a pure function of this key), never re-validated.
+    key = json.dumps([answers, edition, lang, today.isoformat()], sort_keys=True)
     try:
-        out = report(call.get("answers", {}), call.get("edition"), call.get("lang", "en"), tuple(include))
+        if key not in _last_assessed:
+            assessed = _assessed(answers, edition, lang, today)
+            _last_assessed.clear()
+            _last_assessed[key] = assessed
+        out = _extras(_last_assessed[key], answers, lang, tuple(include))
     except InvalidAnswers as error:
         return json.dumps({"errors": error.errors}, ensure_ascii=False)
     return json.dumps(out, ensure_ascii=False)
+
+
+_last_assessed: dict[str, tuple] = {}
 
 
 def find_universities_json(request: str) -> str:

@@ -14,15 +14,16 @@ def _escape(value: str) -> str:
 
 def _fold(line: str) -> list[str]:
     """Lines of at most 75 octets, continued with a space, never splitting a UTF-8 character."""
-    out, current = [], ""
-    for char in line:
-        limit = LINE_OCTETS - (1 if out else 0)
-        if len((current + char).encode("utf-8")) > limit:
-            out.append(current)
-            current = ""
-        current += char
-    out.append(current)
-    return [out[0]] + [" " + part for part in out[1:]]
+    data = line.encode("utf-8")
+    parts, start, limit = [], 0, LINE_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # inside a character: cut before it
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, LINE_OCTETS - 1  # a continuation line starts with a space
+    parts.append(data[start:].decode("utf-8"))
+    return [parts[0]] + [" " + part for part in parts[1:]]
 
 
 def plan_ics(plan: dict, *, now: dt.datetime | None = None) -> str:

@@ -10,7 +10,7 @@ import math
 
 from . import fees, formats
 from .answers import next_birthday, question, validate
-from .assess import assess
+from .assess import _evaluate, assess, profile
 from .editions import edition_for, get as get_edition
 from .load import message, rules, source, text
 
@@ -56,6 +56,14 @@ def _changes(before: dict, after: dict, lang: str) -> list[str]:
     return words
 
 
+def _outcome(answers: dict, edition: str, lang: str) -> dict:
+    """What a later step compares of `assess(answers, edition, lang)`: the same validation and
+    scoring (`edition`, `total`, `factors`, `prerequisites`, `age`), without the rest of the
+    result (reasons for birthdays, fees, sources), which no step reads."""
+    p, edition, _ = profile(answers, edition, lang, None)
+    return {**_evaluate(p, edition, lang), "edition": edition, "age": p["age"]}
+
+
 def _birthdays(answers: dict, p, edition: str, now: dict, on: dt.date, lang: str) -> list[dict]:
     """Each birthday after the application date that would change the result of applying later."""
     birth = p["birth_date"]
@@ -67,7 +75,7 @@ def _birthdays(answers: dict, p, edition: str, now: dict, on: dt.date, lang: str
         day = next_birthday(birth, day)
         if day > last:
             return steps
-        later = assess({**answers, "application_date": day.isoformat()}, edition, lang)
+        later = _outcome({**answers, "application_date": day.isoformat()}, edition, lang)
         changed = _changes(previous, later, lang)
         if changed:
             steps.append(_step("birthday", day, _title("birthday", lang, age=formats.number(later["age"])),
@@ -108,7 +116,7 @@ def _work(answers: dict, p, edition: str, now: dict, on: dt.date, lang: str) -> 
             patch = {key: years}
             if question(key).get("within") == "work_years":
                 patch["work_years"] = max(p["work_years"] or 0, years + (p["work_years"] or 0) - current)
-            later = assess({**answers, **patch}, edition, lang)
+            later = _outcome({**answers, **patch}, edition, lang)
             changed = _changes(now, later, lang) if later["total"] > now["total"] else []
             if changed:
                 title = _title("work", lang, label=text(question(key)["label"], lang), years=formats.quantity(years, "years", lang))

@@ -263,7 +263,7 @@ SPLIT = """async (requests) => {
     worker.onmessage = (event) => {
       if (event.data.type === "progress" || event.data.type === "ready") return;
       replies.push(event.data);
-      if (event.data.type === "extras" && event.data.id === requests.length) resolve();
+      if (["extras", "error"].includes(event.data.type) && event.data.id === requests.length) resolve();
     };
   });
   requests.forEach((request, i) => worker.postMessage({...request, id: i + 1, type: "assess", split: true}));
@@ -293,6 +293,20 @@ def test_a_split_request_gets_the_score_first_then_the_extras(page, served_site,
         assert {k: v for k, v in reply.items() if k not in ("id", "type")} == \
             {k: v for k, v in expected[i - 1].items() if k not in ("result", "type")}
         assert replies.index(reply) > replies.index(results[i])
+
+
+def test_an_extra_the_core_refuses_leaves_the_others(page, served_site, worker_site, reference):
+    # The plan of an application date so late that a later birthday falls past the last date
+    # the core accepts is refused; the score and the other extras still come, as in CPython.
+    open_probe(page, served_site)
+    request = {"answers": {"birth_date": "2000-01-01", "application_date": "2099-12-31"}, "edition": "points-245",
+               "lang": "en", "include": ["advice", "plan", "checklist"]}
+    expected = reference([{"kind": "assess", "request": {**request, "include": ["advice", "checklist"]}}])["replies"][0]
+    replies = page.evaluate(SPLIT, [request])
+    assert [r["type"] for r in replies] == ["result", "extras"], replies
+    assert replies[0]["result"] == expected["result"]
+    assert {k: v for k, v in replies[1].items() if k not in ("id", "type")} == \
+        {k: v for k, v in expected.items() if k not in ("result", "type")}
 
 
 def test_reply_to_an_unknown_message_type_is_an_error(page, served_site, worker_site):
