@@ -70,7 +70,9 @@ def _birthdays(answers: dict, p, edition: str, now: dict, on: dt.date, lang: str
     if birth is None:
         return []
     steps, day, previous = [], on, now
-    last = add_months(on, 12 * rules(FILE)["horizon_years"])
+    # Never past the last application date a visitor could give (it would be refused).
+    last = min(add_months(on, 12 * rules(FILE)["horizon_years"]),
+               dt.date.fromisoformat(question("application_date")["max"]))
     while True:
         day = next_birthday(birth, day)
         if day > last:

@@ -41,6 +41,12 @@ def test_birthdays_after_the_edition_ended_are_left_out():
     assert "birthday" not in steps({"birth_date": "1984-05-01", "application_date": "2024-06-01"})
 
 
+def test_birthdays_stop_at_the_last_application_date_the_form_accepts():
+    # A birthday after 2100-12-31 would be an application date assess refuses.
+    plan = qmas_core.plan({"birth_date": "2000-01-01", "application_date": "2099-12-31"}, today=dt.date(2026, 12, 7))
+    assert plan["steps"][0]["id"] == "apply"
+
+
 def test_work_reaching_the_next_tier_is_dated_from_the_application_date():
     got = qmas_core.plan({"age": 30, "application_date": "2024-01-01", "work_years": 4.5}, today=dt.date(2026, 12, 7))
     work = [s for s in got["steps"] if s["id"] == "work"]
