@@ -54,10 +54,24 @@ def _without_docstrings(data, name):
                     body.append(ast.copy_location(ast.Pass(), doc))
     return tree
 
+def _one_line_each(code):
+    """The code object and those nested in it with a line table that puts every instruction
+    on the first line of its function (or class, or module): a traceback through them names
+    the function and its first line. The table's entries (CPython's Objects/locations.md):
+    "no columns" (code 13), up to 8 code units each, line delta 0."""
+    consts = tuple(_one_line_each(c) if isinstance(c, type(code)) else c for c in code.co_consts)
+    units = len(code.co_code) // 2
+    table = bytearray()
+    for start in range(0, units, 8):
+        table += bytes((0x80 | 13 << 3 | (min(8, units - start) - 1), 0))
+    return code.replace(co_linetable=bytes(table), co_consts=consts)
+
 def _compiled(name, data, strip=False):
     if strip:
         import importlib._bootstrap_external as external, marshal
         code = compile(_without_docstrings(data, name), STDLIB_PREFIX + name, "exec", dont_inherit=True)
+        if not LINE_NUMBERS:
+            code = _one_line_each(code)
         return bytes(external._code_to_hash_pyc(code, b"\\0" * 8, checked=False))
     with open("/tmp/module.py", "wb") as f:
         f.write(data)
@@ -128,6 +142,8 @@ f"{compiled} modules compiled, {copied} other entries kept (Python {sys.version.
 //   byte, within pyc_budget extra compressed bytes); the core is always precompiled.
 //   stored: no compression inside the zip (the caller gzips the whole bundle).
 //   strip_docstrings: the precompiled stdlib modules without docstrings (as -OO; asserts kept).
+//   stdlib_line_numbers: false: the stripped stdlib modules with one line per function (its
+//   first: a traceback still names each function and where it starts; the core keeps its lines).
 //   debug_ranges: false: every .pyc without column positions (as -X no_debug_ranges: a third
 //   smaller gzipped; tracebacks keep their line numbers, lose only the ^^^ markers).
 async function bundle(jobPath) {
@@ -172,6 +188,7 @@ _traced()
   pyodide.globals.set("PYC_BUDGET", job.pyc_budget || 0);
   pyodide.globals.set("STORED", Boolean(job.stored));
   pyodide.globals.set("STRIP", Boolean(job.strip_docstrings));
+  pyodide.globals.set("LINE_NUMBERS", job.stdlib_line_numbers !== false);
   // The worker's own modules, at the top level of the bundle.
   pyodide.globals.set("MODULES", pyodide.toPy(Object.fromEntries(
     (job.modules || []).map((path) => [path.split(/[\\/]/).pop(), readFileSync(path, "utf-8")]))));

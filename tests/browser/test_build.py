@@ -394,6 +394,39 @@ def test_the_bundle_has_the_smallest_gzip(site):
     assert all(info.compress_type == zipfile.ZIP_STORED for info in bundle.infolist())
 
 
+# Pyodide under Node, on the bundle as its stdlib: a Python error raised inside the stdlib,
+# formatted as the worker reports one (traceback.format_exception), and a warning.
+TRACEBACK_SCRIPT = r"""
+import { pathToFileURL } from "node:url";
+const [pyodideDir, stdLibURL] = process.argv.slice(2);
+const { loadPyodide } = await import(pathToFileURL(pyodideDir + "/pyodide.mjs").href);
+const pyodide = await loadPyodide({ indexURL: pyodideDir + "/", packages: [], stdLibURL, stdout: () => {}, stderr: () => {} });
+process.stdout.write(pyodide.runPython(`
+import json, traceback, warnings
+warnings.warn("from outside the stdlib")
+try:
+    json.loads("{not json")
+except ValueError as error:
+    text = "".join(traceback.format_exception(error))
+text
+`));
+"""
+
+
+def test_a_traceback_through_the_bundled_stdlib_names_its_functions(site, tmp_path):
+    # The stdlib's line tables are cut to one line per function: tracebacks must still format.
+    _, packed, _ = _bundle(site)
+    (tmp_path / "bundle.zip").write_bytes(gzip.decompress(packed))
+    (tmp_path / "traceback.mjs").write_text(TRACEBACK_SCRIPT, "utf-8")
+    proc = subprocess.run(["node", str(tmp_path / "traceback.mjs"), str(ROOT / "node_modules" / "pyodide"),
+                           str(tmp_path / "bundle.zip")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, "\n".join(line for line in proc.stderr.splitlines() if len(line) < 400)[-3000:]
+    frames = re.findall(r'File "[^"]*/json/decoder\.py", line (\d+), in (\w+)', proc.stdout)
+    assert [name for _, name in frames] == ["decode", "raw_decode"], proc.stdout
+    assert all(int(line) > 0 for line, _ in frames), proc.stdout
+    assert proc.stdout.rstrip().endswith("(char 1)"), proc.stdout
+
+
 # --------------------------------------------------------------------------- bad markers
 
 
