@@ -39,11 +39,12 @@ BUNDLE_PROBE = Path(__file__).resolve().parent / "bundle_probe.py"
 BUNDLED_MODULES = tuple(sorted((Path(__file__).resolve().parent / "bundled").glob("*.py")))
 BUNDLE_VERSION = "qmas bundle v2"  # bump to rebuild every cached bundle
 # Chosen with the benchmark (cold first score against bytes served): every module precompiled
-# (sources cost the first visit ~2 s of compilation), without docstrings (-OO: 15% smaller) or
-# column positions (-X no_debug_ranges: 25% smaller; tracebacks keep line numbers), the stdlib
-# with one line per function (12% smaller: a traceback names its functions and their first
-# lines; the core keeps every line), the zip stored and gzipped as a whole (Pages does not compress .zip; 6% better
-# than deflate inside), by zopfli (gzip_max: 4% smaller than gzip -9).
+# (sources cost the first visit ~2 s of compilation), without docstrings (-OO: 15% smaller; the
+# core's too: nothing reads them) or column positions (-X no_debug_ranges: 25% smaller;
+# tracebacks keep line numbers), the stdlib with one line per function (12% smaller: a
+# traceback names its functions and their first lines; the core keeps every line), the zip
+# stored and gzipped as a whole (Pages does not compress .zip; 6% better than deflate inside),
+# by zopfli (gzip_max: 4% smaller than gzip -9).
 BUNDLE_OPTIONS = {"compile": "all", "pyc_budget": 0, "stored": True, "strip_docstrings": True,
                   "debug_ranges": False, "stdlib_line_numbers": False}
 BUNDLE_CACHE_KEEP = 8
