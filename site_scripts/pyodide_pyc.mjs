@@ -54,10 +54,24 @@ def _without_docstrings(data, name):
                     body.append(ast.copy_location(ast.Pass(), doc))
     return tree
 
-def _compiled(name, data, strip=False):
+def _one_line_each(code):
+    """The code object and those nested in it with a line table that puts every instruction
+    on the first line of its function (or class, or module): a traceback through them names
+    the function and its first line. The table's entries (CPython's Objects/locations.md):
+    "no columns" (code 13), up to 8 code units each, line delta 0."""
+    consts = tuple(_one_line_each(c) if isinstance(c, type(code)) else c for c in code.co_consts)
+    units = len(code.co_code) // 2
+    table = bytearray()
+    for start in range(0, units, 8):
+        table += bytes((0x80 | 13 << 3 | (min(8, units - start) - 1), 0))
+    return code.replace(co_linetable=bytes(table), co_consts=consts)
+
+def _compiled(name, data, strip=False, one_line=False):
     if strip:
         import importlib._bootstrap_external as external, marshal
         code = compile(_without_docstrings(data, name), STDLIB_PREFIX + name, "exec", dont_inherit=True)
+        if one_line:
+            code = _one_line_each(code)
         return bytes(external._code_to_hash_pyc(code, b"\\0" * 8, checked=False))
     with open("/tmp/module.py", "wb") as f:
         f.write(data)
@@ -68,14 +82,14 @@ def _compiled(name, data, strip=False):
 
 def write_zip(out, entries, comment, stored=False):
     """entries: {name: (bytes, compile)}; .py files with compile=True (or "strip": without
-    docstrings) are written as .pyc. stored=True: no compression inside (the caller
-    compresses the whole file)."""
+    docstrings; "one line": also with one line per function) are written as .pyc.
+    stored=True: no compression inside (the caller compresses the whole file)."""
     compiled = copied = 0
     with zipfile.ZipFile(out, "w") as zout:
         for name in sorted(entries):
             data, source = entries[name]
             if source and name.endswith(".py"):
-                data, name = _compiled(name, data, source == "strip"), name + "c"
+                data, name = _compiled(name, data, source in ("strip", "one line"), source == "one line"), name + "c"
                 compiled += 1
             else:
                 copied += 1
@@ -127,7 +141,10 @@ f"{compiled} modules compiled, {copied} other entries kept (Python {sys.version.
 //   compile: which stdlib modules become .pyc ("budget": the most compile time saved per
 //   byte, within pyc_budget extra compressed bytes); the core is always precompiled.
 //   stored: no compression inside the zip (the caller gzips the whole bundle).
-//   strip_docstrings: the precompiled stdlib modules without docstrings (as -OO; asserts kept).
+//   strip_docstrings: the precompiled stdlib and core modules without docstrings (as -OO;
+//   asserts kept).
+//   stdlib_line_numbers: false (with strip_docstrings): the stdlib with one line per function (its
+//   first: a traceback still names each function and where it starts; the core keeps its lines).
 //   debug_ranges: false: every .pyc without column positions (as -X no_debug_ranges: a third
 //   smaller gzipped; tracebacks keep their line numbers, lose only the ^^^ markers).
 async function bundle(jobPath) {
@@ -172,6 +189,7 @@ _traced()
   pyodide.globals.set("PYC_BUDGET", job.pyc_budget || 0);
   pyodide.globals.set("STORED", Boolean(job.stored));
   pyodide.globals.set("STRIP", Boolean(job.strip_docstrings));
+  pyodide.globals.set("LINE_NUMBERS", job.stdlib_line_numbers !== false);
   // The worker's own modules, at the top level of the bundle.
   pyodide.globals.set("MODULES", pyodide.toPy(Object.fromEntries(
     (job.modules || []).map((path) => [path.split(/[\\/]/).pop(), readFileSync(path, "utf-8")]))));
@@ -188,7 +206,7 @@ elif COMPILE == "budget":
 else:
     chosen = set()
 for name, data in sources.items():
-    entries[name] = (data, ("strip" if STRIP else True) if name in chosen else False)
+    entries[name] = (data, (("strip" if LINE_NUMBERS else "one line") if STRIP else True) if name in chosen else False)
 for name, source in MODULES.items():
     entries[name] = (source.encode(), True)
 with zipfile.ZipFile("/tmp/core.whl") as whl:
@@ -198,7 +216,7 @@ with zipfile.ZipFile("/tmp/core.whl") as whl:
             continue
         if info.filename in entries:
             raise SystemExit(f"{info.filename} is in both the wheel and the stdlib")
-        entries[info.filename] = (whl.read(info), True)
+        entries[info.filename] = (whl.read(info), "strip" if STRIP else True)
 compiled, copied = write_zip("/tmp/bundle.zip", entries, ZIP_COMMENT, STORED)
 json.dumps({"stdlib_modules": sorted(sources), "stdlib_compiled": sorted(chosen), "compiled": compiled,
             "copied": copied, "python": sys.version.split()[0]})

@@ -9,10 +9,15 @@ projects check that a bad marker fails the build.
 
 from __future__ import annotations
 
+import ast
+import gzip
+import io
+import json
 import os
 import re
 import subprocess
 import sys
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -333,6 +338,93 @@ def test_post_build_copies_runtime_and_wheel(site):
     assert list((site / "assets" / "pyodide").glob("*/pyodide.mjs"))
     assert (site / "assets" / "py" / "manifest.json").is_file()
     assert list((site / "assets" / "py").glob("qmas_core-*.whl"))
+
+
+# --------------------------------------------------------------------------- the bundle
+
+# Standard-library modules neither Pyodide's start nor the core needs in the browser: the
+# command line's argparse (and what it imports), the pure-Python datetime (Pyodide has the C
+# one), and a few that a careless import would drag in.
+NOT_IN_BUNDLE = ("argparse", "gettext", "_pydatetime", "_pydecimal", "decimal", "pprint", "unittest",
+                 "email", "http", "xml", "pydoc", "doctest", "difflib", "statistics")
+
+
+def _bundle(site: Path) -> tuple[dict, bytes, zipfile.ZipFile]:
+    manifest = json.loads((site / "assets" / "py" / "manifest.json").read_text("utf-8"))
+    packed = (site / "assets" / "py" / manifest["bundle"]["file"]).read_bytes()
+    assert manifest["bundle"]["encoding"] == "gzip" and len(packed) == manifest["bundle"]["size"]
+    return manifest, packed, zipfile.ZipFile(io.BytesIO(gzip.decompress(packed)))
+
+
+def _core_stdlib_imports(stdlib_names) -> set[str]:
+    """Top-level stdlib modules the core's own import statements name (not its command line)."""
+    found = set()
+    for path in (ROOT / "qmas_core").glob("*.py"):
+        if path.name == "__main__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found & set(stdlib_names)
+
+
+def test_the_bundle_holds_every_module_the_core_imports(site):
+    manifest, _, bundle = _bundle(site)
+    names = set(bundle.namelist())
+    wanted = _core_stdlib_imports(manifest["stdlib"]["names"]) - {"__future__"}
+    assert {"tomllib", "datetime", "json", "re"} <= wanted  # the parse above found the imports
+    missing = [m for m in sorted(wanted) if f"{m}.pyc" not in names and f"{m}/__init__.pyc" not in names]
+    assert missing == [], f"the core imports {missing}, which the bundle lacks"
+    assert "qmas_core/__init__.pyc" in names and "qmas_core/rules/questions.toml" in names
+    assert not [n for n in names if n.endswith(".py") and n.startswith("qmas_core/")]  # all precompiled
+
+
+def test_the_bundle_leaves_out_what_nothing_imports(site):
+    _, _, bundle = _bundle(site)
+    tops = {n.split("/", 1)[0].removesuffix(".pyc") for n in bundle.namelist()}
+    assert tops.isdisjoint(NOT_IN_BUNDLE), sorted(tops & set(NOT_IN_BUNDLE))
+
+
+def test_the_bundle_has_the_smallest_gzip(site):
+    # Pages does not compress .gz: the build compresses it as far as gzip goes (zopfli).
+    _, packed, bundle = _bundle(site)
+    assert len(packed) < 0.97 * len(gzip.compress(gzip.decompress(packed), 9, mtime=0))
+    assert all(info.compress_type == zipfile.ZIP_STORED for info in bundle.infolist())
+
+
+# Pyodide under Node, on the bundle as its stdlib: a Python error raised inside the stdlib,
+# formatted as the worker reports one (traceback.format_exception), and a warning.
+TRACEBACK_SCRIPT = r"""
+import { pathToFileURL } from "node:url";
+const [pyodideDir, stdLibURL] = process.argv.slice(2);
+const { loadPyodide } = await import(pathToFileURL(pyodideDir + "/pyodide.mjs").href);
+const pyodide = await loadPyodide({ indexURL: pyodideDir + "/", packages: [], stdLibURL, stdout: () => {}, stderr: () => {} });
+process.stdout.write(pyodide.runPython(`
+import json, traceback, warnings
+warnings.warn("from outside the stdlib")
+try:
+    json.loads("{not json")
+except ValueError as error:
+    text = "".join(traceback.format_exception(error))
+text
+`));
+"""
+
+
+def test_a_traceback_through_the_bundled_stdlib_names_its_functions(site, tmp_path):
+    # The stdlib's line tables are cut to one line per function: tracebacks must still format.
+    _, packed, _ = _bundle(site)
+    (tmp_path / "bundle.zip").write_bytes(gzip.decompress(packed))
+    (tmp_path / "traceback.mjs").write_text(TRACEBACK_SCRIPT, "utf-8")
+    proc = subprocess.run(["node", str(tmp_path / "traceback.mjs"), str(ROOT / "node_modules" / "pyodide"),
+                           str(tmp_path / "bundle.zip")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, "\n".join(line for line in proc.stderr.splitlines() if len(line) < 400)[-3000:]
+    frames = re.findall(r'File "[^"]*/json/decoder\.py", line (\d+), in (\w+)', proc.stdout)
+    assert [name for _, name in frames] == ["decode", "raw_decode"], proc.stdout
+    assert all(int(line) > 0 for line, _ in frames), proc.stdout
+    assert proc.stdout.rstrip().endswith("(char 1)"), proc.stdout
 
 
 # --------------------------------------------------------------------------- bad markers

@@ -136,12 +136,12 @@ def _truncated(site_dir: Path, relative: str, keep: int) -> bytes:
 def test_missing_or_damaged_runtime_files_give_a_clear_message(page, served_site, site_dir, manifest, broken):
     runtime = "assets/" + manifest["pyodide"]["dir"].replace("../", "")
     if broken == "wasm 404":
-        page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="not here"))
-        words = "pyodide.asm.wasm could not be loaded: HTTP 404"
+        page.route("**/pyodide.asm.wasm.gz", lambda route: route.fulfill(status=404, body="not here"))
+        words = "pyodide.asm.wasm.gz could not be loaded: HTTP 404"
     elif broken == "wasm truncated":
-        body = _truncated(site_dir, runtime + "pyodide.asm.wasm", 200_000)
-        page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(body=body, content_type="application/wasm"))
-        words = "pyodide.asm.wasm could not be loaded"
+        body = _truncated(site_dir, runtime + "pyodide.asm.wasm.gz", 200_000)
+        page.route("**/pyodide.asm.wasm.gz", lambda route: route.fulfill(body=body, content_type="application/gzip"))
+        words = "pyodide.asm.wasm.gz could not be loaded"
     elif broken == "bundle truncated":
         if "bundle" not in manifest:
             pytest.skip("no bundle in this build")
@@ -158,7 +158,7 @@ def test_missing_or_damaged_runtime_files_give_a_clear_message(page, served_site
     assert_answers_kept(page)
     if broken == "wasm truncated":
         # The files come back: "Try again" starts a new worker, which loads and scores.
-        page.unroute("**/pyodide.asm.wasm")
+        page.unroute("**/pyodide.asm.wasm.gz")
         press(retry_button(page))
         assert_scores(page)
         assert_answers_kept(page)

@@ -57,7 +57,7 @@ def test_the_calculator_works_and_its_worker_is_under_the_policy(browser, site_d
         page.on("pageerror", lambda e: errors.append(str(e)))
         worker = score_from_a_link(page, server.url)
         assert "default-src 'self'" in responses["qmas-worker.js"]["content-security-policy"]
-        assert responses["pyodide.asm.wasm"]["cache-control"].endswith("immutable")
+        assert responses["pyodide.asm.wasm.gz"]["cache-control"].endswith("immutable")
         assert worker.evaluate(FOREIGN_FETCH, elsewhere).startswith("refused")
         assert not errors
         context.close()

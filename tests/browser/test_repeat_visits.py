@@ -85,7 +85,7 @@ def test_repeat_visits_and_a_new_deploy(browser, site_copy: Path):
     py = site_copy / "assets/py"
     manifest = json.loads((py / "manifest.json").read_text(encoding="utf-8"))
     old_key, old_bundle = manifest["cache"], manifest["bundle"]["file"]
-    wasm = site_copy / "assets/py" / manifest["pyodide"]["dir"] / "pyodide.asm.wasm"
+    wasm = site_copy / "assets/py" / manifest["pyodide"]["dir"] / "pyodide.asm.wasm.gz"
     context = browser.new_context()
     with serve.start(site_copy, base="/qmas/", cache_control="no-cache") as server:
         # 1. First visit: the score, then the runtime cached and a snapshot stored.
@@ -96,7 +96,7 @@ def test_repeat_visits_and_a_new_deploy(browser, site_copy: Path):
         assert set(runtime_caches(first)) == {f"qmas-runtime-{old_key}", f"qmas-snapshot-{old_key}"}
         cached = first["caches"][f"qmas-runtime-{old_key}"]
         assert f"/qmas/assets/py/{old_bundle}" in cached
-        assert any(path.endswith("/pyodide.asm.wasm") for path in cached)
+        assert any(path.endswith("/pyodide.asm.wasm.gz") for path in cached)
 
         # 2. The server loses the bundle and the wasm: the cache has them.
         bundle_bytes = (py / old_bundle).read_bytes()
@@ -137,7 +137,7 @@ def test_repeat_visits_and_a_new_deploy(browser, site_copy: Path):
 # worker probe (tests/browser/fixtures) starts workers without the calculator page around them.
 
 PROBE = "__tests__/worker_probe.html"
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "bundle")
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm.gz", "bundle")
 DAMAGE = ("truncated", "flipped bytes", "empty", "a 404 stored")
 REQUEST = {"answers": {"age": 30, "qualification": "master", "work_years": 6}, "edition": "criteria-2024", "lang": "en"}
 
@@ -333,12 +333,12 @@ def test_the_service_worker_caches_only_verified_copies(browser, site_dir: Path,
         for name in ("bundle", "pyodide.mjs"):
             assert page.evaluate(CACHED_SHA256_JS, {"name": site.cache, "url": site.file_url(name)}) == site.good_sha256(name)
         # The fetch handler: a damaged cached copy is never served, and is replaced.
-        for name in ("pyodide.asm.wasm", "pyodide.asm.mjs"):
+        for name in ("pyodide.asm.wasm.gz", "pyodide.asm.mjs"):
             page.evaluate(DAMAGE_JS, {"name": site.cache, "url": site.file_url(name), "damage": "flipped bytes"})
         page.close()
         page, status = site.open_probe()
         assert status == "ready", status
         scores(page)
-        for name in ("pyodide.asm.wasm", "pyodide.asm.mjs"):
+        for name in ("pyodide.asm.wasm.gz", "pyodide.asm.mjs"):
             assert page.evaluate(CACHED_SHA256_JS, {"name": site.cache, "url": site.file_url(name)}) == site.good_sha256(name)
         site.context.close()

@@ -204,7 +204,7 @@ def test_worker_loads_self_hosted_and_answers_like_cpython(
         served_site + "assets/py/manifest.json",
         runtime_url(served_site, manifest, "pyodide.mjs"),
         runtime_url(served_site, manifest, "pyodide.asm.mjs"),
-        runtime_url(served_site, manifest, "pyodide.asm.wasm"),
+        runtime_url(served_site, manifest, "pyodide.asm.wasm.gz"),
     }
     if "bundle" in manifest:
         wanted.add(served_site + "assets/py/" + manifest["bundle"]["file"])
@@ -213,6 +213,8 @@ def test_worker_loads_self_hosted_and_answers_like_cpython(
             assert name not in page_log.requests
     assert wanted <= set(page_log.requests), wanted - set(page_log.requests)
     assert runtime_url(served_site, manifest, "pyodide-lock.json") not in page_log.requests
+    # The wasm once, as the build gzipped it: never also the uncompressed copy.
+    assert runtime_url(served_site, manifest, "pyodide.asm.wasm") not in page_log.requests
 
 
 def test_a_restored_memory_snapshot_answers_like_cpython(page, page_log, served_site, worker_site, manifest, reference):
@@ -349,7 +351,7 @@ def test_start_up_reports_bytes_received_of_the_total(page, served_site, worker_
     progress = [m for m in messages if m["type"] == "progress"]
     assert [m["stage"] for m in progress if m["stage"] != "downloading"] == ["manifest", "fetched", "pyodide", "core"]
     files = manifest["pyodide"]["files"]
-    total = manifest["bundle"]["size"] + sum(files[n]["size"] for n in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"))
+    total = manifest["bundle"]["size"] + sum(files[n]["size"] for n in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm.gz"))
     downloading = [m for m in progress if m["stage"] == "downloading"]
     assert downloading, progress
     assert all(m["total"] == total for m in downloading)

@@ -81,7 +81,9 @@ function byteCounter(sizes, report) {
 async function load(manifest, storedSnapshot, { making, report }) {
   const indexURL = new URL(manifest.pyodide && manifest.pyodide.dir ? manifest.pyodide.dir : "../pyodide/", PY_URL).href;
   const files = (manifest.pyodide && manifest.pyodide.files) || {};
-  const counted = [manifest.bundle, files["pyodide.asm.wasm"], files["pyodide.mjs"], files["pyodide.asm.mjs"]];
+  // The wasm as the build gzipped it, where the manifest names that copy.
+  const wasmName = files["pyodide.asm.wasm.gz"] ? "pyodide.asm.wasm.gz" : "pyodide.asm.wasm";
+  const counted = [manifest.bundle, files[wasmName], files["pyodide.mjs"], files["pyodide.asm.mjs"]];
   const counter = byteCounter(counted.map((file) => file && file.size), (stage) => report(stage, counter.bytes()));
   const checks = {
     cacheName: manifest.cache ? RUNTIME_CACHE_PREFIX + manifest.cache : null,
@@ -92,7 +94,7 @@ async function load(manifest, storedSnapshot, { making, report }) {
     stamp("bundle");
     return bytes;
   });
-  const wasm = loadWasm(indexURL + "pyodide.asm.wasm", files["pyodide.asm.wasm"], checks, stamp);
+  const wasm = loadWasm(indexURL + wasmName, files[wasmName], checks, stamp, indexURL + "pyodide.asm.wasm");
   // In parallel: the loader, the big script it would import next, the bundle.
   const loader = importVerified(indexURL + "pyodide.mjs", files["pyodide.mjs"], checks);
   const script = importVerified(indexURL + "pyodide.asm.mjs", files["pyodide.asm.mjs"], checks).then((module) => {
