@@ -58,22 +58,31 @@ async function gunzip(buffer, name) {
 
 // Bytes received of the runtime files' total (sizes from the manifest), reported at most every
 // PROGRESS_MS and once all have arrived: the page's progress bar. Bytes of a copy that failed
-// its check are taken back.
+// its check are taken back. Bytes that came within PROGRESS_MS of a report are reported when
+// it is over, so the bar never stays behind while the network pauses.
 const PROGRESS_MS = 100;
 
-function byteCounter(sizes, report) {
+function byteCounter(sizes, report, cacheName) {
   const total = sizes.reduce((sum, size) => sum + (size || 0), 0);
   let received = 0;
+  // The service worker keeps this build's runtime files (the page shows no bar for a copy).
+  let cached = false;
+  if (cacheName && self.caches) caches.has(cacheName).then((has) => { cached = has; }, () => {});
   let last = performance.now();
+  let trailing = null;
+  const send = () => {
+    clearTimeout(trailing);
+    trailing = null;
+    last = performance.now();
+    report("downloading");
+  };
   return {
-    bytes: () => ({ received, total }),
+    bytes: () => ({ received, total, cached }),
     add(n) {
       received += n;
-      const now = performance.now();
-      if (received === total || now - last >= PROGRESS_MS) {
-        last = now;
-        report("downloading");
-      }
+      const wait = PROGRESS_MS - (performance.now() - last);
+      if (received === total || wait <= 0) send();
+      else if (trailing === null) trailing = setTimeout(send, wait);
     },
   };
 }
@@ -82,11 +91,9 @@ async function load(manifest, storedSnapshot, { making, report }) {
   const indexURL = new URL(manifest.pyodide && manifest.pyodide.dir ? manifest.pyodide.dir : "../pyodide/", PY_URL).href;
   const files = (manifest.pyodide && manifest.pyodide.files) || {};
   const counted = [manifest.bundle, files["pyodide.asm.wasm"], files["pyodide.mjs"], files["pyodide.asm.mjs"]];
-  const counter = byteCounter(counted.map((file) => file && file.size), (stage) => report(stage, counter.bytes()));
-  const checks = {
-    cacheName: manifest.cache ? RUNTIME_CACHE_PREFIX + manifest.cache : null,
-    onBytes: (n) => counter.add(n),
-  };
+  const cacheName = manifest.cache ? RUNTIME_CACHE_PREFIX + manifest.cache : null;
+  const counter = byteCounter(counted.map((file) => file && file.size), (stage) => report(stage, counter.bytes()), cacheName);
+  const checks = { cacheName, onBytes: (n) => counter.add(n) };
   const bundle = fetchVerified(PY_URL + manifest.bundle.file, manifest.bundle, checks).then(({ bytes }) =>
     manifest.bundle.encoding === "gzip" ? gunzip(bytes, manifest.bundle.file) : bytes).then((bytes) => {
     stamp("bundle");
