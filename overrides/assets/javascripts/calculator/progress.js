@@ -5,9 +5,10 @@
 // manifest's sizes are the files' own (11.8 MB), about 2.5x what a host that compresses them
 // sends, and the transferred size of a compressed stream is not known before it ends.
 //
-// Shown only if the files are still arriving SHOW_AFTER_MS after the worker started: a repeat
-// visit (files from the service worker's or the browser's cache, a memory snapshot) has them
-// by then, whatever cache served them, and gets no bar. Screen readers hear the polite status
+// No bar on a repeat visit: not when the worker says the service worker keeps the files
+// (cached: reading them may still take a second on a slow phone, but costs no data), and
+// otherwise only if they are still arriving SHOW_AFTER_MS after the worker started, so that
+// a copy from the browser's own cache, or a fast link, does not flash a bar. Screen readers hear the polite status
 // line at the start, at most every ANNOUNCE_STEP of the total or ANNOUNCE_MS, and when Python
 // starts; the calculator says when it is ready. The form is not touched: answers typed
 // meanwhile are sent at once and scored when the worker is ready (calculator.js).
@@ -31,6 +32,7 @@ export function mountProgress(root, view) {
 
   const share = (msg) => (msg && msg.total > 0 ? Math.min(1, msg.received / msg.total) : 0);
   const arriving = (msg) => Boolean(msg && msg.stage === "downloading" && msg.total > 0 && msg.received < msg.total);
+  const fromCache = (msg) => Boolean(msg && msg.cached);
 
   function announce(text, now, fraction) {
     if (said && said.text === text) return;
@@ -52,7 +54,7 @@ export function mountProgress(root, view) {
     if (state.ready || state.fatal || !state.running) return hide();
     const now = performance.now();
     if (!shown) {
-      if (!arriving(msg)) return;
+      if (!arriving(msg) || fromCache(msg)) return;
       const waited = now - (state.startedAt || now);
       if (waited < SHOW_AFTER_MS) {
         clearTimeout(timer);
