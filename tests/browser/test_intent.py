@@ -78,6 +78,26 @@ def test_focusing_a_calculator_link_with_the_keyboard_starts_the_download(page, 
     assert any(url.endswith("pyodide.asm.wasm") for url in page_log.requests), runtime_requests(page_log)
 
 
+def test_touching_a_calculator_link_starts_the_download(browser, served_site):
+    context = browser.new_context(has_touch=True, is_mobile=True, viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        wasm = []
+        page.on("request", lambda request: request.url.endswith("pyodide.asm.wasm") and wasm.append(request.url))
+        page.goto(served_site)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(SETTLE_MS)
+        assert wasm == []
+        calculator_link(page).dispatch_event("touchstart")
+        for _ in range(300):
+            if wasm:
+                break
+            page.wait_for_timeout(100)
+        assert wasm
+    finally:
+        context.close()
+
+
 def test_save_data_turns_intent_off_but_not_the_calculator(page, page_log, served_site):
     page.add_init_script(SAVE_DATA)
     page.goto(served_site)

@@ -213,7 +213,8 @@ function watchIntent() {
   const saveData = () => Boolean(navigator.connection && navigator.connection.saveData === true);
   const begin = () => {
     clearTimeout(hover);
-    if (current.worker || saveData()) return;
+    // After a failure the calculator's own retry starts it again, not a pointer passing by.
+    if (current.worker || current.fatal || saveData()) return;
     startWorker();
   };
   const now = (event) => toCalculator(event.target) && begin();
