@@ -207,7 +207,12 @@ function watchIntent() {
   const toCalculator = (target) => {
     const link = target instanceof Element && target.closest("a[href]");
     if (!link) return false;
-    const url = new URL(link.href, location.href);
+    let url;
+    try {
+      url = new URL(link.getAttribute("href"), location.href);
+    } catch (error) {
+      return false; // not an address
+    }
     return url.origin === location.origin && paths.has(url.pathname.replace(/index\.html$/, ""));
   };
   const saveData = () => Boolean(navigator.connection && navigator.connection.saveData === true);

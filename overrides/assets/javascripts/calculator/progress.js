@@ -8,10 +8,11 @@
 // No bar on a repeat visit: not when the worker says the service worker keeps the files
 // (cached: reading them may still take a second on a slow phone, but costs no data), and
 // otherwise only if they are still arriving SHOW_AFTER_MS after the worker started, so that
-// a copy from the browser's own cache, or a fast link, does not flash a bar. Screen readers hear the polite status
-// line at the start, at most every ANNOUNCE_STEP of the total or ANNOUNCE_MS, and when Python
-// starts; the calculator says when it is ready. The form is not touched: answers typed
-// meanwhile are sent at once and scored when the worker is ready (calculator.js).
+// a copy from the browser's own cache, or a fast link, does not flash a bar.
+//
+// Screen readers hear the polite status line at the start, at most every ANNOUNCE_STEP of the
+// total or ANNOUNCE_MS, and when Python starts; the calculator says when it is ready. The form
+// is not touched: answers typed meanwhile are sent at once and scored once the worker is ready.
 import { listen, state } from "../qmas-runtime.js";
 import { fill } from "./text.js";
 
