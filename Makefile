@@ -36,7 +36,7 @@ test-core: setup
 
 bench: setup chromium
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python -m tools.bench --runs 7 --out bench-report.json
+	$(BIN)/python -m tools.bench --runs 7 --network-runs 3 --out bench-report.json
 
 clean:
 	rm -rf site build dist $(VENV) node_modules

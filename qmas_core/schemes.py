@@ -45,7 +45,7 @@ def _is_false(rule: dict, p, lang: str) -> tuple[bool | None, str]:
     value = p[rule["key"]]
     if value is None:
         return None, ""
-    return not value, message(rules("schemes"), "hk_degree_yes" if value else "hk_degree_no", lang)
+    return not value, message(rules("schemes"), rule["messages"][str(bool(value)).lower()], lang)
 
 
 def _condition(rule: dict, p, lang: str, on: dt.date) -> dict:

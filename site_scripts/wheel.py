@@ -165,10 +165,32 @@ def write_manifest(site_dir: str | Path, wheel: Path, bundle: dict) -> dict:
     return manifest
 
 
+# What the service worker keeps beyond the runtime: the calculator page (per language root, in the
+# visitor's language on install) and the shell every page needs offline, found in the built site.
+CALCULATOR_PAGE = "calculator/"
+LANGUAGE_FILES = (CALCULATOR_PAGE, "search/search_index.json")  # from a language root
+SHELL_GLOBS = ("assets/javascripts/**/*.js", "assets/stylesheets/*.css", "stylesheets/*.css",
+               "assets/images/*", "**/manifest.webmanifest", f"{DEST.as_posix()}/{MANIFEST}")
+SHELL_SKIP = ("assets/javascripts/lunr/", "assets/javascripts/workers/")  # Material's search
+# Folders whose URLs never change content: the runtime's (named after Pyodide's version).
+VERSIONED_DIRS = ("assets/pyodide/",)
+
+
+def service_worker_shell(site_dir: Path) -> list[str]:
+    """The site's own files every page needs offline (paths from the site root, sorted)."""
+    found = {p.relative_to(site_dir).as_posix() for pattern in SHELL_GLOBS for p in site_dir.glob(pattern) if p.is_file()}
+    return sorted(path for path in found if not path.startswith(SHELL_SKIP))
+
+
+def language_roots(site_dir: Path) -> list[str]:
+    """"" and each language folder with its own calculator page ("zh-Hant/", ...)."""
+    return [""] + sorted(p.parent.parent.name + "/" for p in site_dir.glob(f"*/{CALCULATOR_PAGE}index.html"))
+
+
 def write_service_worker(site_dir: str | Path, manifest: dict) -> Path:
-    """Write ``<site_dir>/sw.js`` (site_scripts/sw.js with the files to keep, each with its
-    size and sha256, and the manifest's cache key): the Pyodide runtime the worker loads and
-    the bundle."""
+    """Write ``<site_dir>/sw.js`` (site_scripts/sw.js with its CONFIG): the runtime files to keep,
+    each with its size and sha256, under the manifest's cache key; the shell and the calculator
+    pages, under a key of their bytes (a new build that changes them, a new sw.js)."""
     site_dir = Path(site_dir)
     # Their folder carries Pyodide's version: the URLs are immutable.
     runtime = posixpath.normpath((DEST / manifest["pyodide"]["dir"]).as_posix())
@@ -176,7 +198,18 @@ def write_service_worker(site_dir: str | Path, manifest: dict) -> Path:
     files = [{"url": f"{runtime}/{name}", **described_files[name]} for name in SW_RUNTIME_FILES]
     bundle = manifest["bundle"]
     files.append({"url": f"{DEST.as_posix()}/{bundle['file']}", "size": bundle["size"], "sha256": bundle["sha256"]})
-    config = json.dumps({"version": manifest["cache"], "files": files}, sort_keys=True)
+    roots = language_roots(site_dir)
+    # Material's scripts read their language root's sitemap.xml on every page.
+    shell = service_worker_shell(site_dir) + [f"{r}sitemap.xml" for r in roots if (site_dir / r / "sitemap.xml").is_file()]
+    site_key = hashlib.sha256(manifest["cache"].encode())
+    per_language = [f"{root}{name}index.html" if name.endswith("/") else f"{root}{name}" for root in roots for name in LANGUAGE_FILES]
+    for path in shell + per_language:
+        if (site_dir / path).is_file():
+            site_key.update(f"{path}:{sha256_file(site_dir / path)}".encode())
+    config = json.dumps({
+        "version": manifest["cache"], "site": site_key.hexdigest()[:16], "files": files, "shell": shell,
+        "versioned": list(VERSIONED_DIRS), "language": list(LANGUAGE_FILES), "roots": roots,
+    }, sort_keys=True)
     template = SW_TEMPLATE.read_text(encoding="utf-8")
     marker = "/*QMAS_SW_CONFIG*/"
     head, sep, tail = template.partition(marker)

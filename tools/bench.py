@@ -20,6 +20,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from site_scripts import build, pyodide_files, wheel
+from tools import bench_link, bench_network
 from tools import browser as browser_setup
 from tools import serve
 
@@ -40,6 +41,20 @@ the first score + 500 ms, the first score, the answer-change round trip (p50/p95
 JS heaps and the wasm memory. Transfer: every request of the cold visit, raw, gzip and brotli, and as
 GitHub Pages serves it (gzip for text types and, per public reports, wasm; never .zip).
 Earlier steps, measured side by side: --ours-stdlib, --ours-bundle, --ours-unsplit, --variant.
+
+Network profiles (--network; default slow4g = 1.6 Mbps / 150 ms round trip and 10mbps = 10 Mbps /
+40 ms; MBPS:RTT_MS for others; 'none' skips them): --network-runs cold visits each of "ours" and
+of each --variant, interleaved (new profile: no cache, no service worker), the site served as
+Pages serves it (Content-Encoding: gzip for text types and .wasm, Cache-Control: max-age=600,
+under /qmas/, HTTP/1.1 kept alive) through one link shared by every connection of the page and
+its workers (tools/bench_link.py: a proxy whose port is the origin; each direction one serial
+pipe at the bandwidth, rtt/2 to arrive; opening the link costs --handshake-rtts round trips). Not DevTools' network emulation: it throttles each
+request on its own, not one link that parallel downloads share, and not workers alike.
+Reported per profile: navigation to the first score, FCP, the bytes that crossed the link until
+the first score (down, up, and the response bodies the server sent), the floor they set (bytes
+down * 8 / bandwidth: no round trip counted, as the targets define it; the link's idle time
+before its last byte shows the round trips and waits) and first score / floor, against the
+targets: <= 1.05x the floor on slow 4G, <= 1.15x at 10 Mbps, FCP < 1 s on slow 4G.
 """
 
 BASE = "/qmas/"
@@ -49,9 +64,8 @@ PYC_STDLIB = "python_stdlib_pyc.zip"
 PAGES = {"ours": "calculator/", "naive": "bench-naive/", "limit": "bench-limit/"}
 SETTLE_MS = 500  # after the first score (or load), for late long tasks and LCP entries
 CACHE_CONTROL = "max-age=600"  # what GitHub Pages sends
-GZIP_LEVEL = 6
-PAGES_GZIP = {".html", ".htm", ".css", ".js", ".mjs", ".json", ".map", ".svg", ".xml", ".txt",
-              ".webmanifest", ".wasm"}
+GZIP_LEVEL = serve.GZIP_LEVEL
+PAGES_GZIP = serve.GZIP_TYPES
 TARGETS_TEXT = {
     "cold_first_score_vs_naive": "cold navigation-to-first-score <= 0.5x the naive page's",
     "warm_first_score": "warm navigation-to-first-score <= 500 ms (median)",
@@ -231,7 +245,7 @@ def make_references(site: Path) -> None:
 
 
 def _log_requests(server, log: list) -> None:
-    """Record (path, status, bytes of the file sent) of every request the server answers."""
+    """Record (path, status, bytes of the body sent, when) of every request the server answers."""
     base = server.RequestHandlerClass
 
     class Logged(base):
@@ -241,9 +255,11 @@ def _log_requests(server, log: list) -> None:
 
         def send_head(self):
             f = super().send_head()
-            size = os.fstat(f.fileno()).st_size if f is not None and hasattr(f, "fileno") else 0
+            encoded = isinstance(f, serve.GzippedBody)
+            size = (f.getbuffer().nbytes if encoded else os.fstat(f.fileno()).st_size) if f is not None else 0
             path = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0])
             log.append({"path": path, "status": getattr(self, "_bench_code", None), "bytes": size,
+                        "gzip": encoded, "t": time.time(),
                         "file": getattr(f, "name", None) if f is not None else None})
             return f
 
@@ -476,7 +492,8 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
               variants=("ours", "naive", "limit"), log=print, ours_options: dict | None = None,
               ours_stdlib: str = "bundle", ours_bundle: dict | None = None,
               ours_unsplit: bool = False, extra: dict | None = None, latency_ms: float = 0,
-              cache_control: str = CACHE_CONTROL) -> dict:
+              cache_control: str = CACHE_CONTROL, network=(), network_runs: int = 3,
+              handshake_rtts: int = bench_link.HANDSHAKE_RTTS) -> dict:
     from playwright.sync_api import sync_playwright
 
     compressed = Compressed()
@@ -502,17 +519,9 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
             order = list(variants[run % len(variants):]) + list(variants[:run % len(variants)])
             for v in order:
                 url = servers[v].url + PAGES[v] + DEEP_LINK
-                # A new profile each time: Chromium's on-disk HTTP cache, as a visitor has (an
-                # incognito context's in-memory cache would not even keep the 9.6 MB wasm).
-                profile = tempfile.mkdtemp(prefix="profile-", dir=tmp)
-                context = playwright.chromium.launch_persistent_context(profile, **browser_setup.launch_options())
-                version = version or context.browser.version if context.browser else version
-                context.add_init_script(INIT_SCRIPT)
                 options = ours_options if v == "ours" else extra.get(v, {}).get("options")
-                if options:
-                    context.add_init_script(f"window.qmasRuntimeOptions = {json.dumps(options)};")
-                for stale in context.pages:
-                    stale.close()
+                context, profile = _new_profile(playwright, tmp, options)
+                version = version or context.browser.version if context.browser else version
                 try:
                     start = len(logs[v])
                     page, cold = visit(context, url, v, timeout_ms, latency_ms)
@@ -540,7 +549,75 @@ def run_bench(site_dir: str | Path, runs: int = 7, changes: int = 50, timeout_ms
                     f" FCP {_fmt(cold['fcp_ms'])}, LCP {_fmt(cold['lcp_ms'])}, TBT {_fmt(cold['tbt_ms'])};"
                     f" warm first score {_fmt(warm['first_score_ms'])} ms, FCP {_fmt(warm['fcp_ms'])},"
                     f" LCP {_fmt(warm['lcp_ms'])}, TBT {_fmt(warm['tbt_ms'])}")
-    return summarise(results, runs, changes, version)
+        pages = {"ours": ours_options, **{name: spec.get("options") for name, spec in extra.items()}}
+        networked = run_network(playwright, site, tmp, network, network_runs, timeout_ms, log, pages,
+                                cache_control, handshake_rtts) if network else {}
+    report = summarise(results, runs, changes, version)
+    report["network"] = networked
+    report["targets"].update(bench_network.targets(networked))
+    report["config"].update(network_runs=network_runs if network else 0, handshake_rtts=handshake_rtts)
+    return report
+
+
+def _new_profile(playwright, tmp: str, options: dict | None):
+    """A browser with a new profile (no cache, no service worker) and the bench's init script;
+    returns the context and the profile's folder (to remove after closing it)."""
+    # Chromium's on-disk HTTP cache, as a visitor has (an incognito context's in-memory cache
+    # would not even keep the 9.6 MB wasm).
+    profile = tempfile.mkdtemp(prefix="profile-", dir=tmp)
+    context = playwright.chromium.launch_persistent_context(profile, **browser_setup.launch_options())
+    context.add_init_script(INIT_SCRIPT)
+    if options:
+        context.add_init_script(f"window.qmasRuntimeOptions = {json.dumps(options)};")
+    for stale in context.pages:
+        stale.close()
+    return context, profile
+
+
+def run_network(playwright, site: Path, tmp: str, profiles, runs: int, timeout_ms: int, log,
+                pages: dict, cache_control: str, handshake_rtts: int) -> dict:
+    """Cold visits of our page (and of each --variant: ``pages``, name -> runtime options),
+    interleaved, through each profile's link (bench_link.Link) to a server that compresses as
+    Pages does; what crossed the link until the first score (bench_network). Keyed by profile,
+    "profile/variant" for a variant."""
+    requests: list[dict] = []
+    server = serve.start(site, base=BASE, cache_control=cache_control, gzip=True, keep_alive=True)
+    _log_requests(server.server, requests)
+    for path in site.rglob("*"):  # gzipped before any timing, as a host's cache has them
+        if path.suffix.lower() in serve.GZIP_TYPES and path.is_file():
+            serve.gzipped(path)
+    out = {}
+    try:
+        for profile in profiles:
+            measured = {name: [] for name in pages}
+            with bench_link.Link(server.server.server_address, profile.mbps, profile.rtt_ms, handshake_rtts) as link:
+                for run in range(runs):
+                    for name, options in pages.items():
+                        link.wait_idle()
+                        down_from, up_from, log_from = len(link.down), len(link.up), len(requests)
+                        context, folder = _new_profile(playwright, tmp, options)
+                        try:
+                            page, cold = visit(context, link.origin + BASE + PAGES[name] + DEEP_LINK, name, timeout_ms)
+                            origin = page.evaluate("performance.timeOrigin")
+                            page.close()
+                        finally:
+                            context.close()
+                            shutil.rmtree(folder, ignore_errors=True)
+                        row = bench_network.figures(link, down_from, up_from, requests[log_from:], origin,
+                                                    cold["first_score_ms"])
+                        row.update(fcp_ms=cold["fcp_ms"], worker_started_ms=cold["worker_started_ms"],
+                                   runtime_info=cold["runtime_info"])
+                        measured[name].append(row)
+                        log(f"network {profile.name} {name} run {run + 1}/{runs}: first score"
+                            f" {_fmt(row['first_score_ms'])} ms, FCP {_fmt(row['fcp_ms'])},"
+                            f" {_fmt(row['down_bytes'] / 1e6, 2)} MB down (floor {_fmt(row['floor_ms'])} ms,"
+                            f" x{_fmt(row['ratio'], 3)}), last byte {_fmt(row['last_byte_ms'])} ms")
+            for name, rows in measured.items():
+                key = profile.name if name == "ours" else f"{profile.name}/{name}"
+                out[key] = bench_network.summarise(profile, rows, page=name)
+    finally:
+        server.close()
+    return out
 
 
 def summarise(results: dict, runs: int, changes: int, chromium_version: str) -> dict:
@@ -623,6 +700,18 @@ def _cell(entry, scale=1.0, digits=0) -> str:
 
 
 def render(report: dict) -> str:
+    out = render_local(report) if report["config"]["runs"] else []
+    out.extend(render_network(report.get("network") or {}))
+    out.append("")
+    for name, t in report["targets"].items():
+        state = {True: "MET", False: "NOT MET", None: "n/a"}[t["met"]]
+        value = t["value"]  # ratios with 3 decimals: 0.503 is not "0.50"
+        out.append(f"target {state:8} {t['text']}: {_fmt(value, 3 if value is not None and value < 10 else 2)}")
+    return "\n".join(out)
+
+
+def render_local(report: dict) -> list[str]:
+    """The pages' table on the local (unthrottled) server, ratios and the transfer by file."""
     s, out = report["summary"], []
     c = report["config"]
     out.append(f"Chromium {c['chromium']} ({c['chromium_binary']}), {c['cpus']} CPUs, {c['runs']} cold + "
@@ -668,19 +757,54 @@ def render(report: dict) -> str:
             count = f" x{f['count']}" if f["count"] > 1 else ""
             out.append(f"  {name[:48] + count:50}{f['raw']:>12,}{f['gzip']:>12,}{_fmt(f['brotli']):>12}"
                        f"{f['pages']:>12,}{'' if f['pages_gzip'] else '  (not compressed by Pages)'}")
-    out.append("")
-    for name, t in report["targets"].items():
-        state = {True: "MET", False: "NOT MET", None: "n/a"}[t["met"]]
-        value = t["value"]  # ratios with 3 decimals: 0.503 is not "0.50"
-        out.append(f"target {state:8} {t['text']}: {_fmt(value, 3 if value is not None and value < 10 else 2)}")
-    return "\n".join(out)
+    return out
+
+
+def render_network(network: dict) -> list[str]:
+    """The network profiles' table: one column per profile, median [min-max] over its runs."""
+    if not network:
+        return []
+    runs = max((p["summary"]["first_score_ms"]["n"] for p in network.values() if p["summary"]["first_score_ms"]),
+               default=0)
+    out = ["", f"network profiles: cold visits of the calculator's deep link ({DEEP_LINK}) through one shared"
+               f" link, the site served as Pages serves it (gzip); median [min-max] of {runs} run(s)",
+           f"{'':40}" + "".join(f"{p['label']:>32}" for p in network.values())]
+    rows = [("first score (ms)", "first_score_ms", 1, 0), ("FCP (ms)", "fcp_ms", 1, 0),
+            ("bytes down the link (MB)", "down_bytes", 1e6, 3),
+            ("  response bodies (MB)", "response_bytes", 1e6, 3), ("  requests", "requests", 1, 0),
+            ("bytes up the link (kB)", "up_bytes", 1e3, 1),
+            ("floor: bytes down / bandwidth (ms)", "floor_ms", 1, 0), ("first score / floor", "ratio", 1, 3),
+            ("last byte before the score (ms)", "last_byte_ms", 1, 0),
+            ("  link idle before it (ms)", "idle_before_last_byte_ms", 1, 0),
+            ("  after it, to the score (ms)", "after_last_byte_ms", 1, 0),
+            ("worker started (ms)", "worker_started_ms", 1, 0),
+            ("link's delivery late, p95 (ms)", "link_late_p95_ms", 1, 1),
+            ("  max (ms)", "link_late_max_ms", 1, 1)]
+    for label, key, scale, digits in rows:
+        out.append(f"{label:40}" + "".join(f"{_cell(p['summary'].get(key), scale, digits):>32}"
+                                           for p in network.values()))
+    for name, p in network.items():
+        gaps = p["runs"][0].get("idle_gaps_ms") if p["runs"] else None
+        if gaps:
+            out.append(f"link idle >= 100 ms before the score, {name} run 1 (ms from navigation): "
+                       + ", ".join(f"{_fmt(a)}-{_fmt(b)}" for a, b in gaps))
+        tail = p["summary"].get("after_last_byte_steps_ms")
+        if tail:
+            out.append(f"after the last byte, {name} (median ms after the step before): "
+                       + ", ".join(f"{k} +{_fmt(v)}" for k, v in tail.items()))
+        steps = p["summary"].get("worker_steps_ms") or {}
+        if steps:
+            out.append(f"worker steps, {name} (median ms since the worker started): "
+                       + ", ".join(f"{k} {_fmt(v)}" for k, v in steps.items()))
+    return out
 
 
 def main(args=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.splitlines()[0],
                                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site-dir", help="a built site (default: build one into a temp folder)")
-    parser.add_argument("--runs", type=int, default=7, help="cold + warm visits per page (default 7)")
+    parser.add_argument("--runs", type=int, default=7,
+                        help="cold + warm visits per page (default 7; 0: only the network profiles)")
     parser.add_argument("--changes", type=int, default=50, help="answer changes timed (default 50)")
     parser.add_argument("--only", default="ours,naive,limit", help="pages to measure (default: all three)")
     parser.add_argument("--out", help="write the JSON report here")
@@ -700,7 +824,19 @@ def main(args=None) -> None:
     parser.add_argument("--cache-control", default=CACHE_CONTROL,
                         help=f"the server's Cache-Control (default {CACHE_CONTROL!r}, as Pages; 'no-cache'"
                              " is a repeat visit after Pages' 10 minutes: every file revalidated)")
+    parser.add_argument("--network", default=bench_network.DEFAULT, metavar="PROFILES",
+                        help=f"network profiles, comma-separated: {', '.join(bench_network.PROFILES)} or MBPS:RTT_MS"
+                             f" (e.g. 1.6:150); 'none' skips them (default {bench_network.DEFAULT})")
+    parser.add_argument("--network-runs", type=int, metavar="N",
+                        help="cold visits per network profile (default: --runs, at most 3)")
+    parser.add_argument("--handshake-rtts", type=int, default=bench_link.HANDSHAKE_RTTS, metavar="N",
+                        help="round trips to open the link (default %(default)s: TCP and TLS 1.3, as on Pages)")
     opts = parser.parse_args(args)
+    try:
+        network = bench_network.parse(opts.network)
+    except ValueError as error:
+        parser.error(str(error))
+    network_runs = opts.network_runs if opts.network_runs is not None else min(opts.runs, 3)
     variants = tuple(v for v in opts.only.split(",") if v)
     with tempfile.TemporaryDirectory(prefix="qmas-bench-site-") as tmp:
         site_dir = opts.site_dir
@@ -714,8 +850,9 @@ def main(args=None) -> None:
                            ours_bundle=json.loads(opts.ours_bundle) if opts.ours_bundle else None,
                            ours_unsplit=opts.ours_unsplit,
                            extra={k: json.loads(v) for k, v in (item.split("=", 1) for item in opts.variant)},
-                           latency_ms=opts.latency_ms, cache_control=opts.cache_control)
-        report["config"].update(ours_options=opts.ours_options, ours_stdlib=opts.ours_stdlib,
+                           latency_ms=opts.latency_ms, cache_control=opts.cache_control,
+                           network=network, network_runs=network_runs, handshake_rtts=opts.handshake_rtts)
+        report["config"].update(network=opts.network, ours_options=opts.ours_options, ours_stdlib=opts.ours_stdlib,
                                 ours_bundle=opts.ours_bundle,
                                 ours_unsplit=opts.ours_unsplit, variants=opts.variant,
                                 latency_ms=opts.latency_ms, cache_control=opts.cache_control)

@@ -14,14 +14,19 @@ Tests import :func:`start`, which returns a running server in a thread:
 ``mounts`` serves extra folders under their own prefixes (the browser tests
 put their probe page next to the site this way, without copying it in).
 ``headers=True`` also sends what the site's ``_headers`` file asks for, as Cloudflare Pages
-and Netlify do (paths in it are relative to ``base``).
+and Netlify do (paths in it are relative to ``base``). ``gzip=True`` compresses text types and
+.wasm (``GZIP_TYPES``) when the browser accepts gzip, as Pages does (``Content-Encoding: gzip``),
+and ``keep_alive=True`` speaks HTTP/1.1 with persistent connections (the benchmark's network
+profiles: a connection costs round trips there).
 """
 
 from __future__ import annotations
 
 import argparse
 import fnmatch
+import gzip as gzip_module
 import http.server
+import io
 import os
 import posixpath
 import sys
@@ -59,6 +64,41 @@ MIME_TYPES = {
 }
 
 
+# What GitHub Pages sends gzipped (to a browser that accepts it): text types and, per public
+# reports, .wasm; never .zip, .gz, images or fonts. Level 6, the usual default (Pages' own is not
+# published).
+GZIP_TYPES = frozenset({".html", ".htm", ".css", ".js", ".mjs", ".json", ".map", ".svg", ".xml", ".txt",
+                        ".webmanifest", ".wasm"})
+GZIP_LEVEL = 6
+_gzipped: dict[tuple[str, int, int], bytes] = {}
+
+
+def gzipped(path: str | os.PathLike) -> bytes:
+    """The file gzipped as :data:`GZIP_LEVEL`, computed once per version of the file."""
+    stat = os.stat(path)
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _gzipped:
+        _gzipped[key] = gzip_module.compress(Path(path).read_bytes(), GZIP_LEVEL, mtime=0)
+    return _gzipped[key]
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header allows gzip (``gzip, deflate, br``; not ``gzip;q=0``)."""
+    for item in accept_encoding.split(","):
+        name, _, params = item.strip().partition(";")
+        if name.strip().lower() in ("gzip", "x-gzip"):
+            return params.replace(" ", "").lower() not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+class GzippedBody(io.BytesIO):
+    """A response body sent gzipped; ``name`` is the file it was made from."""
+
+    def __init__(self, data: bytes, name: str):
+        super().__init__(data)
+        self.name = name
+
+
 def read_headers_file(path: str | os.PathLike) -> list[tuple[str, list[tuple[str, str]]]]:
     """A ``_headers`` file as [(path pattern, [(name, value)])]: a pattern on a line of its own,
     its headers on the indented lines below it, ``#`` comments."""
@@ -91,6 +131,8 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     # below the site's base, with * for any characters.
     header_rules: tuple = ()
     site_base: str = "/"
+    gzip: bool = False
+    _gzip_body: bytes | None = None  # the body of the response being sent, when gzipped
 
     extensions_map = MIME_TYPES
 
@@ -116,6 +158,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return result
 
     def send_head(self):
+        self._gzip_body = None
         url_path = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0])
         # "/qmas" -> "/qmas/" as Pages does.
         for prefix, _root in self.mounts:
@@ -136,7 +179,23 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
                 return self._not_found(mount[1])
         elif not os.path.isfile(fs_path):
             return self._not_found(mount[1])
-        return super().send_head()
+        target = os.path.join(fs_path, "index.html") if os.path.isdir(fs_path) else fs_path
+        if self.gzip and Path(target).suffix.lower() in GZIP_TYPES and accepts_gzip(
+                self.headers.get("Accept-Encoding", "")):
+            self._gzip_body = gzipped(target)
+        f = super().send_head()
+        if f is None or self._gzip_body is None:
+            return f
+        f.close()
+        return GzippedBody(self._gzip_body, target)
+
+    def send_header(self, keyword, value):
+        # The base class sends the file's own length: a gzipped body has its own.
+        if keyword.lower() == "content-length" and self._gzip_body is not None:
+            value = str(len(self._gzip_body))
+            super().send_header("Content-Encoding", "gzip")
+            super().send_header("Vary", "Accept-Encoding")
+        super().send_header(keyword, value)
 
     def _not_found(self, root: str | None):
         page = os.path.join(root, "404.html") if root else None
@@ -199,6 +258,8 @@ def make_server(
     quiet: bool = True,
     cache_control: str | None = "no-cache",
     headers: bool = False,
+    gzip: bool = False,
+    keep_alive: bool = False,
 ) -> QuietThreadingHTTPServer:
     """A server (not yet serving) for ``directory`` at ``base`` and any ``mounts``."""
     directory = Path(directory).resolve()
@@ -215,7 +276,8 @@ def make_server(
         "BoundSiteHandler",
         (SiteHandler,),
         {"mounts": ordered, "quiet": quiet, "cache_control": cache_control, "site_base": normalize_base(base),
-         "header_rules": tuple(read_headers_file(directory / "_headers")) if headers else ()},
+         "header_rules": tuple(read_headers_file(directory / "_headers")) if headers else (),
+         "gzip": gzip, "protocol_version": "HTTP/1.1" if keep_alive else "HTTP/1.0"},
     )
     server = QuietThreadingHTTPServer((host, port), handler)
     server.quiet = quiet
@@ -277,6 +339,8 @@ def main(args=None) -> None:
     )
     parser.add_argument("--headers", action="store_true",
                         help="send what the site's _headers file asks for (as Cloudflare Pages and Netlify do)")
+    parser.add_argument("--gzip", action="store_true",
+                        help="gzip text types and .wasm for browsers that accept it, as GitHub Pages does")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     opts = parser.parse_args(args)
     mounts = {}
@@ -287,7 +351,8 @@ def main(args=None) -> None:
         mounts[prefix] = folder
     try:
         server = make_server(
-            opts.dir, opts.base, opts.port, opts.host, mounts, quiet=not opts.verbose, headers=opts.headers
+            opts.dir, opts.base, opts.port, opts.host, mounts, quiet=not opts.verbose, headers=opts.headers,
+            gzip=opts.gzip,
         )
     except (FileNotFoundError, OSError) as e:
         raise SystemExit(e)

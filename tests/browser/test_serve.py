@@ -109,3 +109,35 @@ def test_a_headers_file_is_read_as_cloudflare_pages_and_netlify_read_it(tmp_path
         assert headers["Cache-Control"] == "no-cache"
     with serve.start(tmp_path, base="/qmas/") as running:  # without headers=True: none of it
         assert "X-Test" not in fetch(running.url)[1]
+
+
+def test_gzip_as_pages_serves_it(tmp_path):
+    import gzip
+    import http.client
+
+    text = "<p>" + "calculator " * 500 + "</p>"
+    (tmp_path / "index.html").write_text(text)
+    (tmp_path / "a.wasm").write_bytes(b"\0asm" * 1000)
+    (tmp_path / "a.zip").write_bytes(b"PK" * 1000)
+    with serve.start(tmp_path, base="/qmas/", gzip=True, keep_alive=True) as running:
+        host, port = running.server.server_address[:2]
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        for path, encoded, raw in (("", True, text.encode()), ("a.wasm", True, b"\0asm" * 1000),
+                                   ("a.zip", False, b"PK" * 1000)):
+            # One connection for every request: HTTP/1.1 keeps it open.
+            connection.request("GET", "/qmas/" + path, headers={"Accept-Encoding": "gzip, deflate, br"})
+            response = connection.getresponse()
+            body = response.read()
+            assert response.status == 200 and response.version == 11
+            assert (response.headers["Content-Encoding"] == "gzip") is encoded
+            assert int(response.headers["Content-Length"]) == len(body)
+            assert (gzip.decompress(body) if encoded else body) == raw
+            assert len(body) < len(raw) or not encoded
+        connection.request("GET", "/qmas/", headers={"Accept-Encoding": "gzip;q=0, br"})
+        response = connection.getresponse()
+        assert "Content-Encoding" not in response.headers and response.read() == text.encode()
+        connection.close()
+    with serve.start(tmp_path, base="/qmas/") as running:  # without gzip=True: never compressed
+        request = urllib.request.Request(running.url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert "Content-Encoding" not in response.headers and response.read() == text.encode()

@@ -47,6 +47,12 @@ def test_non_local_graduates_of_hong_kong_programmes_use_iang_not_c():
     assert next(a for a in result["also_consider"] if a["id"] == "iang")["relevant"] is True
 
 
+@pytest.mark.parametrize("hk_degree, says", [(True, "locally-accredited programme in Hong Kong: non-local"), (False, "not a degree from")])
+def test_a_yes_no_condition_says_which_answer_decided(hk_degree, says):
+    row = condition({**DEGREE, "hk_degree": hk_degree}, "ttps-c", "not_hk_degree")
+    assert row["met"] is (not hk_degree) and says in row["reason"]
+
+
 @pytest.mark.parametrize("answers", [{}, {"annual_income_hkd": None}, {"eligible_university_degree": None, "work_years_last_5": 4}])
 def test_missing_or_unsure_answers_leave_the_verdict_open(answers):
     got = verdicts(answers)
