@@ -179,3 +179,19 @@ def test_no_bar_on_a_repeat_visit(browser, served_site):
         expect(page.locator("#qmas-progress")).to_be_hidden()
     finally:
         context.close()
+
+
+def test_a_bar_on_the_first_calculator_visit_after_other_pages(page, served_site):
+    """The service worker, installed by another page, has made its runtime cache but kept no
+    Python in it: the files still come from the network, and the bar shows."""
+    page.goto(served_site)
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)", timeout=READY_TIMEOUT)
+    held = Held(page.context)
+    page.add_init_script(RECORD)
+    page.goto(f"{served_site}calculator/")
+    held.wait_for(page, 4)
+    held.release(page, "pyodide.mjs")
+    expect(page.locator("#qmas-progress")).to_be_visible(timeout=READY_TIMEOUT)
+    held.release_all()
+    expect(page.get_by_test_id("total")).to_be_visible(timeout=READY_TIMEOUT)
+    expect(page.locator("#qmas-progress")).to_be_hidden()

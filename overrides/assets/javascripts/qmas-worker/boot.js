@@ -62,12 +62,19 @@ async function gunzip(buffer, name) {
 // it is over, so the bar never stays behind while the network pauses.
 const PROGRESS_MS = 100;
 
-function byteCounter(sizes, report, cacheName) {
+// The service worker keeps every one of these files for this build (its cache may exist with
+// none: it is made on any page): they come from there, and the page shows no bar.
+async function allCached(cacheName, urls) {
+  if (!cacheName || !self.caches || !(await caches.has(cacheName))) return false;
+  const cache = await caches.open(cacheName);
+  return (await Promise.all(urls.map((url) => cache.match(url)))).every(Boolean);
+}
+
+function byteCounter(sizes, report, isCached) {
   const total = sizes.reduce((sum, size) => sum + (size || 0), 0);
   let received = 0;
-  // The service worker keeps this build's runtime files (the page shows no bar for a copy).
   let cached = false;
-  if (cacheName && self.caches) caches.has(cacheName).then((has) => { cached = has; }, () => {});
+  isCached.then((all) => { cached = all; }, () => {});
   let last = performance.now();
   let trailing = null;
   const send = () => {
@@ -92,7 +99,8 @@ async function load(manifest, storedSnapshot, { making, report }) {
   const files = (manifest.pyodide && manifest.pyodide.files) || {};
   const counted = [manifest.bundle, files["pyodide.asm.wasm"], files["pyodide.mjs"], files["pyodide.asm.mjs"]];
   const cacheName = manifest.cache ? RUNTIME_CACHE_PREFIX + manifest.cache : null;
-  const counter = byteCounter(counted.map((file) => file && file.size), (stage) => report(stage, counter.bytes()), cacheName);
+  const urls = [PY_URL + manifest.bundle.file, ...["pyodide.asm.wasm", "pyodide.mjs", "pyodide.asm.mjs"].map((name) => indexURL + name)];
+  const counter = byteCounter(counted.map((file) => file && file.size), (stage) => report(stage, counter.bytes()), allCached(cacheName, urls));
   const checks = { cacheName, onBytes: (n) => counter.add(n) };
   const bundle = fetchVerified(PY_URL + manifest.bundle.file, manifest.bundle, checks).then(({ bytes }) =>
     manifest.bundle.encoding === "gzip" ? gunzip(bytes, manifest.bundle.file) : bytes).then((bytes) => {
