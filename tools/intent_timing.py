@@ -6,9 +6,10 @@ visit that never goes to the calculator fetches (the runtime's among them).
     .venv/bin/python -m tools.intent_timing --runs 3
 
 The site is built with a site URL (the local server's), as deployed: Material's instant
-navigation, which the started worker survives, is on only then. Served as the files are (no
-compression: 11.8 MB of runtime, not the 4.8 MB a host that compresses sends); --mbps and
---rtt throttle the page and its worker through Chromium's network emulation.
+navigation, which the started worker survives, is on only then. --mbps and --rtt put the
+site, compressed as GitHub Pages does, behind one throttled link shared by every connection
+(tools.bench_link, as the benchmark's network profiles); without them it is served locally as
+the files are.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from tools import browser as browser_setup
 from tools import serve
+from tools.bench_link import Link
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME = re.compile(r"/assets/(javascripts/qmas-worker|py/|pyodide/)")
@@ -37,21 +39,10 @@ def build(site: Path, url: str) -> None:
                    check=True, capture_output=True)
 
 
-def throttle(context, page, mbps: float, rtt_ms: float) -> None:
-    if not mbps:
-        return
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": rtt_ms,
-                                                   "downloadThroughput": mbps * 1e6 / 8,
-                                                   "uploadThroughput": mbps * 1e6 / 8})
-
-
-def click_to_score(browser, url: str, hover_s: float | None, mbps: float = 0, rtt_ms: float = 0) -> float:
+def click_to_score(browser, url: str, hover_s: float | None) -> float:
     context = browser.new_context()
     try:
         page = context.new_page()
-        throttle(context, page, mbps, rtt_ms)
         page.goto(url)
         page.wait_for_load_state("load")
         link = page.locator(LINK).first
@@ -111,24 +102,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         site.mkdir()
-        with serve.start(site, base="/qmas/", port=0) as server, sync_playwright() as playwright:
-            build(site, server.url)
+        with serve.start(site, base="/qmas/", port=0, gzip=bool(args.mbps)) as server, sync_playwright() as playwright:
+            url = server.url
+            link = None
+            if args.mbps:
+                host, port = server.server.server_address[:2]
+                link = Link((host, port), mbps=args.mbps, rtt_ms=args.rtt).start()
+                url = link.origin + "/qmas/"
+            build(site, url)
             browser = playwright.chromium.launch(**browser_setup.launch_options())
             without, with_hover = [], []
             for run in range(args.runs):
                 # Side by side, the order alternating: the machine's noise falls on both.
                 pair = [(without, None), (with_hover, args.hover)]
                 for times, hover in pair if run % 2 == 0 else reversed(pair):
-                    times.append(click_to_score(browser, server.url, hover, args.mbps, args.rtt))
+                    times.append(click_to_score(browser, url, hover))
                 print(f"run {run + 1}: click to score {without[-1]:.2f} s without hover, "
                       f"{with_hover[-1]:.2f} s with a hover {args.hover:.1f} s before "
                       f"(ratio {with_hover[-1] / without[-1]:.2f})")
             a, b = statistics.median(without), statistics.median(with_hover)
             print(f"median: {a:.2f} s without, {b:.2f} s with hover: ratio {b / a:.2f}")
-            sizes = visit_bytes(browser, server.url)
+            sizes = visit_bytes(browser, url)
             print(f"a visit that never goes to the calculator: {sizes['runtime']} bytes of the runtime "
                   f"({sizes['runtime_requests']} requests), {sizes['other']} bytes of everything else")
             browser.close()
+            if link:
+                link.close()
 
 
 if __name__ == "__main__":
