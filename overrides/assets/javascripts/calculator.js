@@ -9,6 +9,7 @@ import { clearChips } from "./calculator/chips.js";
 import { clearErrors, renderErrors, renderExtras, renderGlance, renderLinkProblems, renderProblem, renderResult } from "./calculator/render.js";
 import { dropPendingAddress, flushAddress, mountTools, stored, writeAddress } from "./calculator/tools.js";
 import { mountFinder } from "./calculator/finder.js";
+import { mountProgress } from "./calculator/progress.js";
 import { fill } from "./calculator/text.js";
 
 const INCLUDE = ["advice", "checklist", "compare", "schemes", "plan"];
@@ -170,6 +171,7 @@ function mount(root) {
   if (state.fatal) fatal();
   else {
     if (!state.ready) view.status.textContent = view.ui.loading;
+    mountProgress(root, view);
     if (state.running) submit(true);
   }
   startWorker();

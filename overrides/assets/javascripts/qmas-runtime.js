@@ -2,13 +2,15 @@
 // qmas_core) per tab, kept across Material's instant navigation, and the client of its
 // message protocol (documented at the top of qmas-worker.js).
 //
-//   startWorker()      start it (on a page with the calculator: after the first paint)
+//   startWorker()      start it (on a page with the calculator: after the first paint; on
+//                      another page when the visitor moves toward a link to it: see intent)
 //   restartWorker()    a new worker after a failure
 //   ask(message)       post a request; returns its id (null while no worker runs)
 //   listen(fn)         fn gets every message, {type: "started"} when a worker starts
 //                      (requests may be sent at once: it answers them once ready) and
 //                      {type: "fatal", message} when it fails; returns unsubscribe
 //   state              read-only: ready, fatal, info (the "ready" message), startedAt,
+//                      progress (the latest "progress" message of this worker, or null),
 //                      extras (a promise of what was done for the next visit)
 //
 // Never spinning forever: loading fails after LOAD_STALL_MS without progress (the worker reports
@@ -17,7 +19,8 @@
 //
 // Starting before the first paint was measured (bench, 2 cores): no earlier result, a later paint.
 // Tests and the bench may set window.qmasRuntimeOptions before this module runs:
-//   {loadStallMs, replyTimeoutMs, serviceWorker: false, snapshot: false, early: false, afterPaint: false}
+//   {loadStallMs, replyTimeoutMs, serviceWorker: false, snapshot: false, early: false, afterPaint: false,
+//    intent: false}
 import { prepareNextVisit } from "./runtime-next-visit.js";
 
 const WORKER_URL = new URL("qmas-worker.js", import.meta.url);
@@ -26,7 +29,7 @@ const options = window.qmasRuntimeOptions || {};
 const LOAD_STALL_MS = () => options.loadStallMs || 90000; // the wasm (3.5 MB) arrives in one step
 const REPLY_TIMEOUT_MS = () => options.replyTimeoutMs || 20000;
 
-const current = { worker: null, ready: false, fatal: null, info: null, startedAt: null, extras: null, timer: null };
+const current = { worker: null, ready: false, fatal: null, info: null, startedAt: null, progress: null, extras: null, timer: null };
 const listeners = new Set();
 // request id -> when its reply became due: when sent, or, if sent while loading, when ready
 const pending = new Map();
@@ -38,6 +41,7 @@ export const state = Object.freeze({
   get fatal() { return current.fatal; },
   get info() { return current.info; },
   get startedAt() { return current.startedAt; },
+  get progress() { return current.progress; },
   get extras() { return current.extras; },
   get running() { return current.worker !== null; },
 });
@@ -86,6 +90,7 @@ function onMessage(event) {
   const msg = event.data || {};
   if (msg.id !== undefined) pending.delete(msg.id);
   if (msg.type === "progress") {
+    current.progress = msg;
     armLoadTimer();
   } else if (msg.type === "ready") {
     current.ready = true;
@@ -143,6 +148,7 @@ export function startWorker() {
     return failRuntime(String((error && error.message) || error));
   }
   current.startedAt = performance.now();
+  current.progress = null;
   current.worker = worker;
   worker.onmessage = onMessage;
   worker.onerror = (event) => {
@@ -176,3 +182,55 @@ export function restartWorker() {
 
 // The calculator is on this page: start (after the first paint), not when the form is wired.
 if (options.early !== false && document.getElementById("qmas-calculator")) startWorker();
+
+// Intent: on any page, a visitor who points at (for HOVER_MS: a pointer crossing a link on its
+// way elsewhere does not count), focuses or touches a link to a page with the calculator starts
+// the worker, so the download is under way when that page opens; a visitor who never moves
+// toward it downloads no Python. Off when the browser asks to save data (the calculator page
+// itself still starts it). The pages come from the build: data-calculator on this module's tag.
+const HOVER_MS = 100;
+
+function calculatorPaths() {
+  const root = new URL("../../", import.meta.url); // this file is at <site>/assets/javascripts/
+  const script = document.querySelector("script[data-calculator]");
+  try {
+    return new Set(JSON.parse((script && script.dataset.calculator) || "[]").map((path) => new URL(path, root).pathname));
+  } catch (error) {
+    return new Set();
+  }
+}
+
+function watchIntent() {
+  const paths = calculatorPaths();
+  if (!paths.size) return;
+  let hover = null;
+  const toCalculator = (target) => {
+    const link = target instanceof Element && target.closest("a[href]");
+    if (!link) return false;
+    let url;
+    try {
+      url = new URL(link.getAttribute("href"), location.href);
+    } catch (error) {
+      return false; // not an address
+    }
+    return url.origin === location.origin && paths.has(url.pathname.replace(/index\.html$/, ""));
+  };
+  const saveData = () => Boolean(navigator.connection && navigator.connection.saveData === true);
+  const begin = () => {
+    clearTimeout(hover);
+    // After a failure the calculator's own retry starts it again, not a pointer passing by.
+    if (current.worker || current.fatal || saveData()) return;
+    startWorker();
+  };
+  const now = (event) => toCalculator(event.target) && begin();
+  document.addEventListener("pointerover", (event) => {
+    if (!toCalculator(event.target)) return;
+    clearTimeout(hover);
+    hover = setTimeout(begin, HOVER_MS);
+  }, { passive: true });
+  document.addEventListener("pointerout", (event) => toCalculator(event.target) && clearTimeout(hover), { passive: true });
+  document.addEventListener("focusin", now);
+  document.addEventListener("touchstart", now, { passive: true });
+}
+
+if (options.intent !== false) watchIntent();

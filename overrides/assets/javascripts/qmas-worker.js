@@ -23,7 +23,7 @@
 //                   {id, type: "invalid", errors: [{field, message}]}
 //                   {id, type: "error", message, traceback?}  unexpected Python exception
 //                   {id, type: "stats", timings, memory, stdlib_fallback, snapshot}
-//                   {type: "progress", stage, received?, total?}   start-up moving on (the
+//                   {type: "progress", stage, received?, total?, cached?}   start-up moving on (the
 //                                       page's time-out). stage: "manifest", "downloading"
 //                                       (repeated, at most every 100 ms and once all has
 //                                       arrived), "fetched", "pyodide", "core". received /
@@ -31,7 +31,9 @@
 //                                       runtime files, total from the manifest's sizes, for a
 //                                       determinate progress bar, complete when received ===
 //                                       total. From the cache they arrive at once: a repeat
-//                                       visit may send a single "downloading".
+//                                       visit may send a single "downloading". cached: true
+//                                       when the service worker keeps this build's runtime
+//                                       files (they come from there: the page shows no bar).
 //                   {type: "ready", pyodide, wheel, sha256, timings, snapshot}  once loaded
 //                   {type: "snapshot", stored, message?}  (snapshot worker only) done
 //                   {type: "fatal", message}   loading failed or Pyodide died (also the

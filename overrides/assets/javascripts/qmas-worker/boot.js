@@ -58,22 +58,38 @@ async function gunzip(buffer, name) {
 
 // Bytes received of the runtime files' total (sizes from the manifest), reported at most every
 // PROGRESS_MS and once all have arrived: the page's progress bar. Bytes of a copy that failed
-// its check are taken back.
+// its check are taken back. Bytes that came within PROGRESS_MS of a report are reported when
+// it is over, so the bar never stays behind while the network pauses.
 const PROGRESS_MS = 100;
 
-function byteCounter(sizes, report) {
+// The service worker keeps every one of these files for this build (its cache may exist with
+// none: it is made on any page): they come from there, and the page shows no bar.
+async function allCached(cacheName, urls) {
+  if (!cacheName || !self.caches || !(await caches.has(cacheName))) return false;
+  const cache = await caches.open(cacheName);
+  return (await Promise.all(urls.map((url) => cache.match(url)))).every(Boolean);
+}
+
+function byteCounter(sizes, report, isCached) {
   const total = sizes.reduce((sum, size) => sum + (size || 0), 0);
   let received = 0;
+  let cached = false;
+  isCached.then((all) => { cached = all; }, () => {});
   let last = performance.now();
+  let trailing = null;
+  const send = () => {
+    clearTimeout(trailing);
+    trailing = null;
+    last = performance.now();
+    report("downloading");
+  };
   return {
-    bytes: () => ({ received, total }),
+    bytes: () => ({ received, total, cached }),
     add(n) {
       received += n;
-      const now = performance.now();
-      if (received === total || now - last >= PROGRESS_MS) {
-        last = now;
-        report("downloading");
-      }
+      const wait = PROGRESS_MS - (performance.now() - last);
+      if (received === total || wait <= 0) send();
+      else if (trailing === null) trailing = setTimeout(send, wait);
     },
   };
 }
@@ -84,11 +100,10 @@ async function load(manifest, storedSnapshot, { making, report }) {
   // The wasm as the build gzipped it, where the manifest names that copy.
   const wasmName = files["pyodide.asm.wasm.gz"] ? "pyodide.asm.wasm.gz" : "pyodide.asm.wasm";
   const counted = [manifest.bundle, files[wasmName], files["pyodide.mjs"], files["pyodide.asm.mjs"]];
-  const counter = byteCounter(counted.map((file) => file && file.size), (stage) => report(stage, counter.bytes()));
-  const checks = {
-    cacheName: manifest.cache ? RUNTIME_CACHE_PREFIX + manifest.cache : null,
-    onBytes: (n) => counter.add(n),
-  };
+  const cacheName = manifest.cache ? RUNTIME_CACHE_PREFIX + manifest.cache : null;
+  const urls = [PY_URL + manifest.bundle.file, ...[wasmName, "pyodide.mjs", "pyodide.asm.mjs"].map((name) => indexURL + name)];
+  const counter = byteCounter(counted.map((file) => file && file.size), (stage) => report(stage, counter.bytes()), allCached(cacheName, urls));
+  const checks = { cacheName, onBytes: (n) => counter.add(n) };
   const bundle = fetchVerified(PY_URL + manifest.bundle.file, manifest.bundle, checks).then(({ bytes }) =>
     manifest.bundle.encoding === "gzip" ? gunzip(bytes, manifest.bundle.file) : bytes).then((bytes) => {
     stamp("bundle");
