@@ -128,8 +128,12 @@ class _Pipe:
             self.log.append((time.time(), len(segment), asyncio.get_running_loop().time() - due))
             transport.write(segment)
             return
-        if transport.can_write_eof():
-            transport.write_eof()
+        try:
+            if transport.can_write_eof():
+                transport.write_eof()
+        except OSError:  # the other end has gone: nothing is left to deliver
+            flow.kill()
+            return
         flow.finished.set()
 
 
