@@ -68,8 +68,7 @@ def test_the_extras_asked_one_by_one_are_those_asked_together():
         assert one_by_one == expected
         assert ask(answers, ["advice"])["advice"] != ask({"age": 30, "work_years": 9}, ["advice"])["advice"]
     assert ask({"age": "x"}, [])["errors"] == ask({"age": "x"}, ["plan"])["errors"]
-    # An extra the core refuses (a later birthday past the last accepted date) is an error
-    # reply for that extra alone, after a score that was given.
-    late = {"birth_date": "2000-01-01", "application_date": "2099-12-31"}
-    assert ask(late, [])["result"] and ask(late, ["plan"])["errors"][0]["field"] == "application_date"
-    assert ask(late, ["advice"])["advice"]
+    # An extra the core does not offer is an error reply for that request alone, after a
+    # score that was given.
+    assert ask({"age": 30}, [])["result"] and ask({"age": 30}, ["horoscope"])["errors"][0]["field"] == "include"
+    assert ask({"age": 30}, ["advice"])["advice"]

@@ -89,9 +89,8 @@ function extras(runtime, message, ticket, done = {}, index = 0) {
   const name = message.include[index];
   try {
     const response = JSON.parse(runtime.assessJson(JSON.stringify(assessRequest(message, [name]))));
-    // Absent: compare for the Achievement-based Test; one the core refuses (the plan of an
-    // application date so late that a later birthday falls past the last date it accepts)
-    // leaves the others shown.
+    // Absent: compare for the Achievement-based Test; one the core refuses (an extra it does
+    // not offer) leaves the others shown.
     if (name in response) done[name] = response[name];
   } catch (error) {
     self.postMessage(errorReply(message.id, error));
