@@ -22,18 +22,21 @@ const selectedEdition = (form) => form.querySelector("input[name=edition]:checke
 // The questions of the edition the core assessed; one no edition scores (the application
 // date, which chooses the edition) is always asked, and one only the other schemes read is
 // asked while the core says it could still change their verdict (`asks`) or once answered.
+// Written only when it changes: every write restyles the form, on every keystroke.
+const setHidden = (node, hidden) => { if (node.hidden !== hidden) node.hidden = hidden; };
+
 function showQuestionsFor(form, edition, asks) {
   for (const q of questions(form)) {
     const editions = q.node.dataset.editions.split(" ").filter(Boolean);
     const schemesOnly = !editions.length && !q.node.dataset.schemes.split(" ").includes("plan") && q.node.dataset.schemes;
     if (schemesOnly) {
-      if (asks) q.node.hidden = !asks.includes(q.key) && q.field.read(q) === undefined;
+      if (asks) setHidden(q.node, !asks.includes(q.key) && q.field.read(q) === undefined);
     } else {
-      q.node.hidden = editions.length > 0 && !editions.includes(edition);
+      setHidden(q.node, editions.length > 0 && !editions.includes(edition));
     }
   }
   form.querySelectorAll(".qmas-group").forEach((group) => {
-    group.hidden = !group.querySelector(".qmas-question:not([hidden])");
+    setHidden(group, !group.querySelector(".qmas-question:not([hidden])"));
   });
 }
 
