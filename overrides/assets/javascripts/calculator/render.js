@@ -185,7 +185,7 @@ function renderAnswers(view) {
 }
 
 export function clearErrors(form) {
-  form.querySelectorAll(".qmas-error").forEach((p) => { p.hidden = true; p.textContent = ""; });
+  form.querySelectorAll(".qmas-error:not([hidden])").forEach((p) => { p.hidden = true; p.textContent = ""; });
   form.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
 }
 
