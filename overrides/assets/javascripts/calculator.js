@@ -6,7 +6,7 @@ import { ask, listen, restartWorker, startWorker, state } from "./qmas-runtime.j
 import { formatFragment, isAnswerFragment, parseFragment } from "./qmas-link.js";
 import { questions, readAnswers, writeAnswers } from "./calculator/fields.js";
 import { clearChips } from "./calculator/chips.js";
-import { clearErrors, renderErrors, renderExtras, renderGlance, renderLinkProblems, renderProblem, renderResult } from "./calculator/render.js";
+import { clearErrors, renderErrors, renderExtras, renderGlance, renderLinkProblems, renderProblem, renderResult, update } from "./calculator/render.js";
 import { dropPendingAddress, flushAddress, mountTools, stored, writeAddress } from "./calculator/tools.js";
 import { mountFinder } from "./calculator/finder.js";
 import { mountProgress } from "./calculator/progress.js";
@@ -103,7 +103,7 @@ function mount(root) {
     if (msg.id !== latest) return; // a newer request is on its way
     if (msg.type === "extras") {
       const box = view.output.querySelector("[data-testid=extras]");
-      if (box) box.replaceWith(Object.assign(renderExtras(view, msg), { hidden: box.hidden }));
+      if (box) update(box, Object.assign(renderExtras(view, msg), { hidden: box.hidden }));
       if (msg.schemes) {
         renderGlance(view, msg.schemes);
         showQuestionsFor(form, view.result.edition, msg.schemes.asks);

@@ -18,8 +18,10 @@ export function el(tag, attrs, children) {
 
 // `parent`'s children become `nodes`, keeping each node whose kind is unchanged and changing
 // only its text and attributes: a keystroke then restyles and lays out what changed, not the
-// whole result. A node already in `parent` moves; one with listeners (`fixed`) is replaced.
-export function patchChildren(parent, nodes, fixed = () => false) {
+// whole result. A node already in `parent` moves; one that listens (fixed) is replaced.
+const fixed = (node) => node.dataset !== undefined && node.dataset.testid === "plan-ics";
+
+export function patchChildren(parent, nodes) {
   nodes.forEach((node, i) => {
     const old = parent.childNodes[i];
     if (node === old) return;
@@ -43,6 +45,11 @@ function morph(old, node) {
   }
   patchChildren(old, Array.from(node.childNodes));
   return true;
+}
+
+// `old` in the page becomes `node` (kept and changed where it can be).
+export function update(old, node) {
+  if (!morph(old, node)) old.replaceWith(node);
 }
 
 export function list(items, attrs) {
@@ -164,8 +171,7 @@ export function renderResult(view, report, blank) {
     nodes.push(el("p", { class: "qmas-note", text: fill(ui.printed_on, { date: r.checked_on_text, edition: r.title }) }));
   }
   view.result = r;
-  // The extras are always their own nodes (the plan's download button listens).
-  patchChildren(output, nodes, (node) => node.dataset && node.dataset.testid === "extras");
+  patchChildren(output, nodes);
   output.hidden = false;
   Object.assign(output.dataset, { passed: String(r.passed), eligible: String(r.eligible), edition: r.edition,
     unmet: r.unmet_prerequisites.join(" "), extras: report.pending ? "pending" : "done" });
@@ -230,6 +236,5 @@ export function renderLinkProblems(view, problems) {
 export function renderGlance(view, schemes) {
   const box = view.output.querySelector("[data-testid=glance]");
   if (!box || !view.result) return;
-  const fresh = glance(view.ui, view.result, schemes);
-  if (!morph(box, fresh)) box.replaceWith(fresh);
+  update(box, glance(view.ui, view.result, schemes));
 }
