@@ -77,6 +77,26 @@ def test_each_change_asks_the_worker_once(page, served_site):
     assert result["factors"]
 
 
+def test_result_updated_in_place_is_the_result_a_fresh_page_shows(calculator, browser, served_site):
+    """A new result keeps the nodes it can and changes their text and attributes: after answers
+    that change the result's shape (another edition, sections coming and going), it is exactly
+    what a page opened on the same answers shows."""
+    page, errors = calculator
+    for case in golden_cases()[:6]:
+        fill_answers(page, case["edition"], case["answers"])
+        shown_result(page)
+    updated = page.locator("#qmas-output").inner_html()
+    context = browser.new_context()
+    try:
+        fresh = context.new_page()
+        open_calculator(fresh, served_site, page.evaluate("location.hash"))
+        shown_result(fresh)
+        assert fresh.locator("#qmas-output").inner_html() == updated
+    finally:
+        context.close()
+    assert errors == []
+
+
 def test_result_is_announced(calculator):
     page, _ = calculator
     status = page.locator("#qmas-status")

@@ -6,7 +6,7 @@ import { ask, listen, restartWorker, startWorker, state } from "./qmas-runtime.j
 import { formatFragment, isAnswerFragment, parseFragment } from "./qmas-link.js";
 import { questions, readAnswers, writeAnswers } from "./calculator/fields.js";
 import { clearChips } from "./calculator/chips.js";
-import { clearErrors, renderErrors, renderExtras, renderGlance, renderLinkProblems, renderProblem, renderResult } from "./calculator/render.js";
+import { clearErrors, renderErrors, renderExtras, renderGlance, renderLinkProblems, renderProblem, renderResult, update } from "./calculator/render.js";
 import { dropPendingAddress, flushAddress, mountTools, stored, writeAddress } from "./calculator/tools.js";
 import { mountFinder } from "./calculator/finder.js";
 import { mountProgress } from "./calculator/progress.js";
@@ -22,18 +22,21 @@ const selectedEdition = (form) => form.querySelector("input[name=edition]:checke
 // The questions of the edition the core assessed; one no edition scores (the application
 // date, which chooses the edition) is always asked, and one only the other schemes read is
 // asked while the core says it could still change their verdict (`asks`) or once answered.
+// Written only when it changes: every write restyles the form, on every keystroke.
+const setHidden = (node, hidden) => { if (node.hidden !== hidden) node.hidden = hidden; };
+
 function showQuestionsFor(form, edition, asks) {
   for (const q of questions(form)) {
     const editions = q.node.dataset.editions.split(" ").filter(Boolean);
     const schemesOnly = !editions.length && !q.node.dataset.schemes.split(" ").includes("plan") && q.node.dataset.schemes;
     if (schemesOnly) {
-      if (asks) q.node.hidden = !asks.includes(q.key) && q.field.read(q) === undefined;
+      if (asks) setHidden(q.node, !asks.includes(q.key) && q.field.read(q) === undefined);
     } else {
-      q.node.hidden = editions.length > 0 && !editions.includes(edition);
+      setHidden(q.node, editions.length > 0 && !editions.includes(edition));
     }
   }
   form.querySelectorAll(".qmas-group").forEach((group) => {
-    group.hidden = !group.querySelector(".qmas-question:not([hidden])");
+    setHidden(group, !group.querySelector(".qmas-question:not([hidden])"));
   });
 }
 
@@ -100,7 +103,7 @@ function mount(root) {
     if (msg.id !== latest) return; // a newer request is on its way
     if (msg.type === "extras") {
       const box = view.output.querySelector("[data-testid=extras]");
-      if (box) box.replaceWith(Object.assign(renderExtras(view, msg), { hidden: box.hidden }));
+      if (box) update(box, Object.assign(renderExtras(view, msg), { hidden: box.hidden }));
       if (msg.schemes) {
         renderGlance(view, msg.schemes);
         showQuestionsFor(form, view.result.edition, msg.schemes.asks);

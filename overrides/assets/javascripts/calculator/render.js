@@ -16,6 +16,42 @@ export function el(tag, attrs, children) {
   return node;
 }
 
+// `parent`'s children become `nodes`, keeping each node whose kind is unchanged and changing
+// only its text and attributes: a keystroke then restyles and lays out what changed, not the
+// whole result. A node already in `parent` moves; one that listens (fixed) is replaced.
+const fixed = (node) => node.dataset !== undefined && node.dataset.testid === "plan-ics";
+
+export function patchChildren(parent, nodes) {
+  nodes.forEach((node, i) => {
+    const old = parent.childNodes[i];
+    if (node === old) return;
+    const reusable = old && node.parentNode !== parent && !nodes.includes(old) && !fixed(old) && !fixed(node);
+    if (!reusable || !morph(old, node)) parent.insertBefore(node, old || null);
+  });
+  while (parent.childNodes.length > nodes.length) parent.lastChild.remove();
+}
+
+function morph(old, node) {
+  if (old.nodeName !== node.nodeName || old.namespaceURI !== node.namespaceURI) return false;
+  if (old.nodeType === Node.TEXT_NODE) {
+    if (old.data !== node.data) old.data = node.data;
+    return true;
+  }
+  if (old.nodeType !== Node.ELEMENT_NODE) return false;
+  for (const name of old.getAttributeNames()) if (!node.hasAttribute(name)) old.removeAttribute(name);
+  for (const name of node.getAttributeNames()) {
+    const value = node.getAttribute(name);
+    if (old.getAttribute(name) !== value) old.setAttribute(name, value);
+  }
+  patchChildren(old, Array.from(node.childNodes));
+  return true;
+}
+
+// `old` in the page becomes `node` (kept and changed where it can be).
+export function update(old, node) {
+  if (!morph(old, node)) old.replaceWith(node);
+}
+
 export function list(items, attrs) {
   return el("ul", attrs, items.map((item) => (item instanceof Node ? el("li", {}, [item]) : el("li", { text: item }))));
 }
@@ -135,7 +171,7 @@ export function renderResult(view, report, blank) {
     nodes.push(el("p", { class: "qmas-note", text: fill(ui.printed_on, { date: r.checked_on_text, edition: r.title }) }));
   }
   view.result = r;
-  output.replaceChildren(...nodes);
+  patchChildren(output, nodes);
   output.hidden = false;
   Object.assign(output.dataset, { passed: String(r.passed), eligible: String(r.eligible), edition: r.edition,
     unmet: r.unmet_prerequisites.join(" "), extras: report.pending ? "pending" : "done" });
@@ -155,7 +191,7 @@ function renderAnswers(view) {
 }
 
 export function clearErrors(form) {
-  form.querySelectorAll(".qmas-error").forEach((p) => { p.hidden = true; p.textContent = ""; });
+  form.querySelectorAll(".qmas-error:not([hidden])").forEach((p) => { p.hidden = true; p.textContent = ""; });
   form.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
 }
 
@@ -199,5 +235,6 @@ export function renderLinkProblems(view, problems) {
 // The extras' verdicts of the other schemes join the summary graphic once they arrive.
 export function renderGlance(view, schemes) {
   const box = view.output.querySelector("[data-testid=glance]");
-  if (box && view.result) box.replaceWith(glance(view.ui, view.result, schemes));
+  if (!box || !view.result) return;
+  update(box, glance(view.ui, view.result, schemes));
 }
