@@ -24,6 +24,7 @@
 import { prepareNextVisit } from "./runtime-next-visit.js";
 
 const WORKER_URL = new URL("qmas-worker.js", import.meta.url);
+const MANIFEST_URL = new URL("../py/manifest.json", import.meta.url);
 const options = window.qmasRuntimeOptions || {};
 // Read when used, so a test can change them on the fly.
 const LOAD_STALL_MS = () => options.loadStallMs || 90000; // the wasm (3.5 MB) arrives in one step
@@ -143,7 +144,7 @@ export function startWorker() {
   current.ready = false;
   let worker;
   try {
-    worker = new Worker(WORKER_URL, { type: "module" });
+    worker = new Worker(WORKER_URL, { type: "module", name: "qmas-calculator" });
   } catch (error) {
     return failRuntime(String((error && error.message) || error));
   }
@@ -156,7 +157,21 @@ export function startWorker() {
     failRuntime(event.message || "the calculator's worker stopped");
   };
   armLoadTimer();
+  sendManifest(worker);
   emit({ type: "started" }); // requests may be sent from now on
+}
+
+// The runtime's manifest, fetched here while the worker's scripts arrive and posted to it (a
+// "qmas-calculator" worker waits for it: see qmas-worker.js), so the runtime files are requested
+// as soon as the worker runs. "no-cache" revalidates: a new deploy is seen at once.
+function sendManifest(worker) {
+  fetch(MANIFEST_URL, { cache: "no-cache" })
+    .then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.json();
+    })
+    .then((manifest) => ({ manifest }), (error) => ({ error: `${MANIFEST_URL.href}: ${(error && error.message) || error}` }))
+    .then((message) => current.worker === worker && worker.postMessage({ type: "manifest", ...message }));
 }
 
 function stop() {

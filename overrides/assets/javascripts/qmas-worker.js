@@ -5,10 +5,16 @@
 // fetched in parallel, loadPyodide), runtime-files.js (each file checked against the manifest,
 // a damaged cached copy replaced), wasm.js (the wasm compiled while it streams in, its failure
 // reported), snapshot-store.js (memory snapshots in Cache Storage). A worker named
-// "qmas-snapshot" makes a snapshot and answers nothing else.
+// "qmas-snapshot" makes a snapshot and answers nothing else. A worker named "qmas-calculator"
+// (qmas-runtime.js starts one) does not fetch the runtime's manifest: the page fetches it while
+// this worker's scripts arrive and posts it, which saves the worker a round trip before the
+// runtime files are requested; any other worker fetches ../py/manifest.json itself.
 //
 // Messages (typed; replies carry the request's id):
-//   page -> worker  {id, type: "assess", answers, edition, lang, include?, split?}
+//   page -> worker  {type: "manifest", manifest?, error?}  (to a "qmas-calculator" worker only,
+//                   once, as soon as the page has it: assets/py/manifest.json's content, or why
+//                   it could not be fetched; the files are checked against it as ever)
+//                   {id, type: "assess", answers, edition, lang, include?, split?}
 //                   split: true (with include): the result alone at once, then the extras in
 //                   a second reply {id, type: "extras", ...extras} once no newer assess
 //                   request has come for 100 ms and while they are computed (one by one),
@@ -40,11 +46,21 @@
 //                                              reply, with the id, to any later request);
 //                                              a file that fails its check twice is named:
 //                                              "<file> could not be loaded: <why>"
+// Every module of the worker is named here, so the browser requests them all in one wave as
+// soon as this file arrives, not one level of imports after another (a round trip each).
 import { start, timings } from "./qmas-worker/boot.js";
 import { makeSnapshot, SNAPSHOT_ROLE } from "./qmas-worker/snapshot-store.js";
+import "./qmas-worker/runtime-files.js";
+import "./qmas-worker/wasm.js";
 
 const REQUEST_KEYS = ["answers", "edition", "lang", "include"];
 const making = self.name === SNAPSHOT_ROLE;
+const FED_ROLE = "qmas-calculator";
+
+let handManifest = null;
+const handedManifest = self.name === FED_ROLE ? new Promise((resolve, reject) => {
+  handManifest = ({ manifest, error }) => (error ? reject(new Error(error)) : resolve(manifest));
+}) : null;
 
 function messageOf(error) {
   return String((error && error.message) || error);
@@ -52,6 +68,7 @@ function messageOf(error) {
 
 const runtimePromise = start({
   making,
+  manifest: handedManifest,
   report: (stage, bytes) => making || self.postMessage({ type: "progress", stage, ...bytes }),
 });
 
@@ -165,6 +182,11 @@ function answer(runtime, message) {
 self.addEventListener("message", async (event) => {
   const message = event.data || {};
   const { id } = message;
+  if (message.type === "manifest") {
+    if (handManifest) handManifest(message);
+    handManifest = null;
+    return;
+  }
   let runtime;
   try {
     runtime = await runtimePromise;

@@ -165,7 +165,7 @@ function installFullStdlib(pyodide, manifest) {
 }
 
 // Options: making (the snapshot maker: no snapshot read), report(stage, {received, total}?)
-// for progress.
+// for progress, manifest (a promise of the manifest the page fetched; else fetched here).
 // Returns {pyodide, manifest, assessJson, findJson, finder, snapshot: "none" | "used"}.
 export async function start(options) {
   const making = options.making;
@@ -176,7 +176,7 @@ export async function start(options) {
   if (typeof WebAssembly !== "object" || !WebAssembly || typeof WebAssembly.instantiate !== "function") {
     throw new Error("this browser cannot run WebAssembly (it may be switched off)");
   }
-  const manifestPromise = fetchManifest();
+  const manifestPromise = options.manifest || fetchManifest();
   manifestPromise.catch(() => {});
   const storedSnapshot = making ? Promise.resolve(null) : readSnapshot(manifestPromise, stamp).then((stored) => {
     stamp("snapshot_read");
