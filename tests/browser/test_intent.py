@@ -20,6 +20,8 @@ from tests.browser.conftest import BASE_PATH, ROOT  # noqa: E402
 from tools import serve  # noqa: E402
 
 RUNTIME = re.compile(r"/assets/(javascripts/qmas-worker\.js|py/|pyodide/)")
+WASM = ("pyodide.asm.wasm", "pyodide.asm.wasm.gz")  # the plain file or the build's gzipped copy
+WASM_REQUEST = re.compile(r"/assets/pyodide/.*pyodide\.asm\.wasm(\.gz)?$")
 SAVE_DATA = """Object.defineProperty(Navigator.prototype, "connection", {
   configurable: true, get: () => ({ saveData: true, effectiveType: "4g", addEventListener() {} }) });"""
 # Long enough for a hover to count (qmas-runtime.js waits 100 ms) and a worker to ask for files.
@@ -57,7 +59,7 @@ def test_no_python_on_a_visit_that_never_moves_toward_the_calculator(page, page_
 def test_pointing_at_a_calculator_link_starts_the_download(page, page_log, served_site, path):
     visit_without_intent(page, served_site + path)
     assert runtime_requests(page_log) == []
-    with page.expect_request(re.compile(r"/assets/pyodide/.*pyodide\.asm\.wasm$"), timeout=READY_TIMEOUT):
+    with page.expect_request(WASM_REQUEST, timeout=READY_TIMEOUT):
         calculator_link(page).hover()
 
 
@@ -72,10 +74,10 @@ def test_focusing_a_calculator_link_with_the_keyboard_starts_the_download(page, 
         assert runtime_requests(page_log) == [], page.evaluate("document.activeElement.outerHTML")
     assert page.evaluate(is_calculator), "no calculator link reached with Tab"
     for _ in range(300):
-        if any(url.endswith("pyodide.asm.wasm") for url in page_log.requests):
+        if any(url.endswith(WASM) for url in page_log.requests):
             break
         page.wait_for_timeout(100)
-    assert any(url.endswith("pyodide.asm.wasm") for url in page_log.requests), runtime_requests(page_log)
+    assert any(url.endswith(WASM) for url in page_log.requests), runtime_requests(page_log)
 
 
 def test_touching_a_calculator_link_starts_the_download(browser, served_site):
@@ -83,7 +85,7 @@ def test_touching_a_calculator_link_starts_the_download(browser, served_site):
     try:
         page = context.new_page()
         wasm = []
-        page.on("request", lambda request: request.url.endswith("pyodide.asm.wasm") and wasm.append(request.url))
+        page.on("request", lambda request: request.url.endswith(WASM) and wasm.append(request.url))
         page.goto(served_site)
         page.wait_for_load_state("load")
         page.wait_for_timeout(SETTLE_MS)
@@ -131,7 +133,7 @@ def test_hover_then_click_scores_with_the_worker_already_started(page, page_log,
     page.goto(deployed_site)
     page.wait_for_load_state("load")
     link = calculator_link(page)
-    with page.expect_request(re.compile(r"/assets/pyodide/.*pyodide\.asm\.wasm$"), timeout=READY_TIMEOUT):
+    with page.expect_request(WASM_REQUEST, timeout=READY_TIMEOUT):
         link.hover()
     page.wait_for_timeout(300)
     started = page.evaluate("import(new URL('assets/javascripts/qmas-runtime.js', __md_scope)).then((m) => m.state.startedAt)")
@@ -142,4 +144,4 @@ def test_hover_then_click_scores_with_the_worker_already_started(page, page_log,
     # Instant navigation: the same worker, the files fetched once.
     assert page.evaluate("import(new URL('assets/javascripts/qmas-runtime.js', __md_scope)).then((m) => m.state.startedAt)") == started
     assert len([url for url in page_log.requests if url.endswith("/qmas-worker.js")]) == 1
-    assert len([url for url in page_log.requests if url.endswith("pyodide.asm.wasm")]) == 1
+    assert len([url for url in page_log.requests if url.endswith(WASM)]) == 1
