@@ -217,7 +217,13 @@ def test_a_worker_that_dies_mid_session_is_noticed_and_restarted(page, served_si
 
 # The worker, wrapped so that the first request it is sent is lost: the page's first request,
 # sent while the worker loads, before its "ready".
+# Static imports, evaluated in order: the losing listener comes first, and the real worker's is
+# in place before any message is delivered (the page posts the manifest at once).
 LOSING_WORKER = """
+import "./qmas-losing-listener.js";
+import "./qmas-worker.js?real";
+"""
+LOSING_LISTENER = """
 let lost = false;
 self.addEventListener("message", (event) => {
   if (!lost && event.data && event.data.type === "assess") {
@@ -225,13 +231,14 @@ self.addEventListener("message", (event) => {
     event.stopImmediatePropagation();
   }
 });
-await import(new URL("qmas-worker.js?real", import.meta.url));
 """
 
 
 def test_a_request_lost_while_the_worker_loads_is_noticed(page, served_site, manifest):
     page.route("**/assets/javascripts/qmas-worker.js",
                lambda route: route.fulfill(body=LOSING_WORKER, content_type="text/javascript"))
+    page.route("**/assets/javascripts/qmas-losing-listener.js",
+               lambda route: route.fulfill(body=LOSING_LISTENER, content_type="text/javascript"))
     prepare(page, {"replyTimeoutMs": 1500})
     page.goto(calculator_url(served_site))
     # Its reply is due from "ready" on: no endless wait for a score that will never come.
