@@ -132,7 +132,7 @@ def test_walk_covered_the_site(walk, site_dir):
     assert walk.done == {"talent filter", "calculator", "palette", "search"}
     # The pages' workers were seen too: the calculator's Pyodide files and the search index.
     paths = [urlsplit(r["url"]).path for r in walk.requests]
-    assert any(p.endswith(".wasm") for p in paths), "the calculator worker's requests were not recorded"
+    assert any(p.endswith((".wasm", ".wasm.gz")) for p in paths), "the calculator worker's requests were not recorded"
     assert any(p.endswith("search_index.json") for p in paths)
 
 
